@@ -1,0 +1,193 @@
+// bgp/session.hpp: the session model every source (Junos XML/text, BIRD,
+// the wire) is parsed into, and every renderer and the readiness verdict
+// read from. Pure values: no I/O.
+//
+// SPEC "Words": a session is one BGP peering between one router and one node
+// address; its identity is (router, routing instance, peer address).
+// Addresses are compared as binary, never as strings.
+#pragma once
+
+#include "bgp/expected.hpp"
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bgpwatch::bgp {
+
+// RFC 4271 states, numbered as BGP4-MIB bgpPeerState (1 idle .. 6
+// established); 0 is our "could not be read" (router unreachable, RPC error,
+// unparsable reply, peer absent). Unknown is never ready.
+enum class SessionState : std::uint8_t {
+  unknown = 0,
+  idle = 1,
+  connect = 2,
+  active = 3,
+  open_sent = 4,
+  open_confirm = 5,
+  established = 6,
+};
+
+// "Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established",
+// "Unknown": the one name table.
+std::string_view to_string(SessionState state) noexcept;
+
+// Accepts the RFC 4271 names above and Junos CLI's "Establ". Anything else
+// (including "Unknown") is an error naming the string: never a default.
+Expected<SessionState, std::string> parse_state_name(std::string_view name);
+
+enum class Family : std::uint8_t { ipv4, ipv6 };
+std::string_view to_string(Family family) noexcept; // "ipv4" / "ipv6"
+// "ipv4" / "ipv6"; anything else is an error.
+Expected<Family, std::string> parse_family(std::string_view name);
+
+// An IPv4 or IPv6 address held in binary. Equality and ordering are on the
+// binary form, so "2620:0:861:103:10:64:32:23" == "2620::861:103:10:64:32:23"
+// style spellings compare equal. An IPv4-mapped IPv6 address stays IPv6.
+class Address
+{
+public:
+  Address() = default;
+
+  // inet_pton for IPv4 then IPv6; surrounding whitespace is not accepted.
+  static std::optional<Address> parse(std::string_view text);
+  static Address v4(std::array<std::uint8_t, 4> bytes);
+  static Address v6(const std::array<std::uint8_t, 16>& bytes);
+
+  Family family() const noexcept
+  {
+    return m_family;
+  }
+  // 4 bytes for IPv4, 16 for IPv6.
+  const std::uint8_t* data() const noexcept
+  {
+    return m_bytes.data();
+  }
+  std::size_t size() const noexcept
+  {
+    return m_family == Family::ipv4 ? 4 : 16;
+  }
+  // Canonical text (inet_ntop): "10.64.32.23", "2620:0:861:103:10:64:32:23".
+  std::string to_string() const;
+
+  friend bool operator==(const Address&, const Address&) = default;
+  friend std::strong_ordering operator<=>(const Address&, const Address&) = default;
+
+private:
+  Family m_family = Family::ipv4;
+  std::array<std::uint8_t, 16> m_bytes{};
+};
+
+// An IP prefix ("10.64.130.0/24"); host bits must be zero.
+struct Prefix
+{
+  Address network;
+  std::uint8_t length = 0;
+
+  // Error text says what is wrong ("host bits set", "length 33 > 32", ...).
+  static Expected<Prefix, std::string> parse(std::string_view text);
+  bool contains(const Address& address) const noexcept;
+  std::string to_string() const;
+
+  friend bool operator==(const Prefix&, const Prefix&) = default;
+};
+
+// Where a session's state was read.
+enum class Source : std::uint8_t { router, bird, wire };
+std::string_view to_string(Source source) noexcept; // "router" / "bird" / "wire"
+
+// Per-RIB (routing table) prefix counts of one peer. Absent counters stay
+// empty: we never invent a zero.
+struct RibCounts
+{
+  std::string name; // "inet.0", "inet6.0", "frontend.inet.0", BIRD table name
+  std::optional<std::uint64_t> active;
+  std::optional<std::uint64_t> received;
+  std::optional<std::uint64_t> accepted;
+  std::optional<std::uint64_t> damped;
+  std::optional<std::uint64_t> suppressed;
+
+  friend bool operator==(const RibCounts&, const RibCounts&) = default;
+};
+
+struct Session
+{
+  // Identity. router/site/node are filled in by the collector (null offline).
+  std::optional<std::string> router;
+  std::optional<std::string> instance; // routing instance; empty = master/default
+  Address address;                     // the peer (node) address
+
+  std::optional<std::uint32_t> peer_as;
+  SessionState state = SessionState::unknown;
+  // Seconds since the last state change (for a down session: time down).
+  std::optional<std::int64_t> uptime_seconds;
+  std::optional<std::uint64_t> flaps;
+  std::optional<std::uint64_t> input_messages;
+  std::optional<std::uint64_t> output_messages;
+  std::optional<std::uint64_t> output_queue;
+  std::optional<std::string> description;
+  std::vector<RibCounts> ribs;
+  Source source = Source::router;
+
+  // Annotations from the inventory (collector); null when unknown/offline.
+  std::optional<std::string> site;
+  std::optional<std::string> node;
+
+  // Source-specific detail (BIRD protocol name, BIRD/wire last error, the
+  // local address when known). Renderers print them when present.
+  std::optional<std::string> protocol;
+  std::optional<std::string> last_error;
+  std::optional<Address> local_address;
+  std::optional<std::uint32_t> local_as;
+
+  Family family() const noexcept
+  {
+    return address.family();
+  }
+  // Sum over ribs of accepted prefixes; empty if no rib carries the counter.
+  std::optional<std::uint64_t> accepted_prefixes() const;
+
+  friend bool operator==(const Session&, const Session&) = default;
+};
+
+// What one summary (one router's reply, one text paste, one BIRD socket)
+// says. Header counts are empty where the input has none; they are reported,
+// never cross-checked against the peer list (Junos counters can disagree).
+struct Summary
+{
+  std::optional<std::uint64_t> groups;
+  std::optional<std::uint64_t> peers;
+  std::optional<std::uint64_t> down_peers;
+  std::vector<Session> sessions;
+};
+
+// A parse failure with its location. line is 1-based (0 = not applicable);
+// column likewise. detail is for people; code is for programs.
+enum class ParseErrc : std::uint8_t {
+  syntax,          // not well-formed (XML) or unrecognised line (text)
+  wrong_root,      // well-formed but not the document we expect
+  missing_field,   // a required element/column is absent
+  bad_value,       // a value does not parse (number, address, state, time)
+  out_of_range,    // a number too large for its field
+  rpc_error,       // the router answered <rpc-error>; detail is its message
+  too_large,       // input over the size limit
+  unknown_format,  // format detection found nothing it knows
+};
+std::string_view to_string(ParseErrc code) noexcept;
+
+struct ParseError
+{
+  ParseErrc code = ParseErrc::syntax;
+  std::size_t line = 0;
+  std::size_t column = 0;
+  std::string detail;
+
+  // "line 12: bad peer-as 'x'" (or just detail when line is 0).
+  std::string to_string() const;
+};
+
+} // namespace bgpwatch::bgp

@@ -1,0 +1,113 @@
+// tests/bgp/test_session.cpp: the session model (SPEC "Words").
+#include "bgp/duration.hpp"
+#include "bgp/session.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace bgpwatch::bgp;
+
+TEST_CASE("bgp::parse_state_name accepts RFC names and Junos Establ only")
+{
+  struct Case
+  {
+    const char* in;
+    SessionState out;
+  };
+  const Case cases[] = {
+    {"Idle", SessionState::idle},
+    {"Connect", SessionState::connect},
+    {"Active", SessionState::active},
+    {"OpenSent", SessionState::open_sent},
+    {"OpenConfirm", SessionState::open_confirm},
+    {"Established", SessionState::established},
+    {"Establ", SessionState::established},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.in);
+    auto r = parse_state_name(c.in);
+    REQUIRE(r.has_value());
+    CHECK(*r == c.out);
+  }
+  for (const char* bad : {"", "Unknown", "established", "Estab", "EstabSync", "Idle ", "Up"}) {
+    CAPTURE(bad);
+    auto r = parse_state_name(bad);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == std::string("unknown BGP state '") + bad + "'");
+  }
+}
+
+TEST_CASE("bgp::to_string(SessionState) round-trips every state")
+{
+  for (auto s : {SessionState::idle, SessionState::connect, SessionState::active, SessionState::open_sent,
+                 SessionState::open_confirm, SessionState::established}) {
+    CHECK(*parse_state_name(to_string(s)) == s);
+  }
+  CHECK(to_string(SessionState::unknown) == "Unknown");
+  CHECK(static_cast<int>(SessionState::established) == 6); // BGP4-MIB numbering
+}
+
+TEST_CASE("bgp::Address compares binary, not text")
+{
+  auto a = Address::parse("2620:0:861:103:10:64:32:23");
+  auto b = Address::parse("2620:0000:0861:0103:0010:0064:0032:0023");
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(*a == *b);
+  CHECK(a->family() == Family::ipv6);
+  CHECK(a->to_string() == "2620:0:861:103:10:64:32:23");
+  auto v4 = Address::parse("10.64.32.23");
+  REQUIRE(v4);
+  CHECK(v4->family() == Family::ipv4);
+  CHECK(v4->to_string() == "10.64.32.23");
+  CHECK(*v4 != *a);
+  for (const char* bad : {"", "10.64.32", "10.64.32.256", " 10.1.1.1", "fe80::1%eth0", "10.64.32.23+179", "zz::1"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(Address::parse(bad).has_value());
+  }
+}
+
+TEST_CASE("bgp::Prefix parse and contains")
+{
+  auto p = Prefix::parse("10.64.130.0/24");
+  REQUIRE(p);
+  CHECK(p->contains(*Address::parse("10.64.130.7")));
+  CHECK_FALSE(p->contains(*Address::parse("10.64.131.7")));
+  CHECK_FALSE(p->contains(*Address::parse("2620::1")));
+  auto odd = Prefix::parse("10.64.128.0/17");
+  REQUIRE(odd);
+  CHECK(odd->contains(*Address::parse("10.64.255.1")));
+  CHECK_FALSE(odd->contains(*Address::parse("10.64.127.1")));
+  CHECK(Prefix::parse("10.64.130.1/24").error() == "prefix '10.64.130.1/24': host bits set");
+  CHECK(Prefix::parse("10.64.130.0/33").error() == "prefix '10.64.130.0/33': length 33 > 32");
+  CHECK_FALSE(Prefix::parse("10.64.130.0").has_value());
+  CHECK(Prefix::parse("2620:0:861:101::/64")->to_string() == "2620:0:861:101::/64");
+}
+
+TEST_CASE("bgp::parse_duration")
+{
+  using std::chrono::milliseconds;
+  struct Case
+  {
+    const char* in;
+    long long ms;
+  };
+  const Case cases[] = {
+    {"90s", 90'000}, {"5m", 300'000}, {"1h30m", 5'400'000}, {"30", 30'000},
+    {"0", 0},        {"500ms", 500},  {"2d", 172'800'000},  {"1m30s", 90'000},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.in);
+    auto r = parse_duration(c.in);
+    REQUIRE(r);
+    CHECK(r->count() == c.ms);
+  }
+  CHECK(parse_duration("-5s").error() == "bad duration '-5s': negative (examples: 90s, 5m, 1h30m, 30)");
+  CHECK(parse_duration("5x").error() == "bad duration '5x': unknown unit (use ms, s, m, h, d or w) (examples: 90s, 5m, 1h30m, 30)");
+  for (const char* bad : {"", "s", "5m1h", "1m30", "99999999999999999999s", "1.5s"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_duration(bad).has_value());
+  }
+  CHECK(format_duration(milliseconds(90'000)) == "1m30s");
+  CHECK(format_duration(milliseconds(500)) == "500ms");
+  CHECK(format_duration(milliseconds(0)) == "0s");
+}

@@ -1,0 +1,16 @@
+# Sourced: install the Debian packages listed in packaging/debian-packages.txt
+# that are not installed yet. Needs root on a Debian bookworm machine.
+bgpwatch_install_deps() {
+  local root=$1 missing=() p
+  while read -r p; do
+    case $p in ''|'#'*) continue;; esac
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done < "$root/packaging/debian-packages.txt"
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || return 1
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
+  fi
+  mkdir -p /run/sshd
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Run every bgpwatch test on a Debian bookworm machine, as root:
+#   1. install the Debian packages it needs (packaging/debian-packages.txt);
+#   2. build with ASan+UBSan (gcc) and run all CTest tests (unit + e2e);
+#   3. build the libFuzzer targets (clang) and run each for a bounded time.
+# Environment: FUZZ_SECONDS (default 20 per target), JOBS (default nproc).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+. tests/lib/deps.sh
+bgpwatch_install_deps "$ROOT"
+
+JOBS=${JOBS:-$(nproc)}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+start=$(date +%s)
+
+echo "== build (gcc, ASan+UBSan) =="
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBGPWATCH_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$JOBS"
+
+echo "== tests =="
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build-asan -j "$JOBS" --output-on-failure --timeout 600
+
+echo "== fuzz (clang libFuzzer, ${FUZZ_SECONDS}s per target) =="
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DBGPWATCH_FUZZ=ON -DBGPWATCH_TESTS=OFF >/dev/null
+fuzzers=$(cd tests/fuzz 2>/dev/null && ls fuzz_*.cpp 2>/dev/null | sed 's/\.cpp$//' || true)
+if [ -n "$fuzzers" ]; then
+  # shellcheck disable=SC2086
+  cmake --build build-fuzz -j "$JOBS" --target $fuzzers
+fi
+fuzz_ok=0 fuzz_failed=0
+for f in $fuzzers; do
+  name=${f#fuzz_}
+  work=$(mktemp -d)
+  seeds=tests/fuzz/corpus/$name
+  [ -d "$seeds" ] || seeds=
+  echo "-- $f (${FUZZ_SECONDS}s)"
+  if build-fuzz/tests/$f -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=0 "$work" $seeds > "$work.log" 2>&1; then
+    fuzz_ok=$((fuzz_ok + 1)); tail -n 2 "$work.log"
+  else
+    fuzz_failed=$((fuzz_failed + 1)); echo "FUZZ FAILURE in $f:"; tail -n 60 "$work.log"
+  fi
+  rm -rf "$work" "$work.log"
+done
+echo "fuzz: $fuzz_ok passed, $fuzz_failed failed"
+echo "total time: $(( $(date +%s) - start ))s"
+[ "$fuzz_failed" = 0 ]
