@@ -20,6 +20,10 @@ struct RouterConfig
   std::string name; // "cr1-eqiad" (from {name: ...}, else the host's first DNS label)
   std::string host; // DNS name or address literal
   std::uint16_t port = 830;
+  // Optional (README): the router's BGP addresses as the nodes see them, for
+  // node-side sources (--source bird|wire, router,bird) to tell routers apart.
+  // YAML key `bgp_addresses` in the {name, host, port} form.
+  std::vector<bgp::Address> bgp_addresses;
 };
 
 struct SubnetPeering
