@@ -54,9 +54,11 @@ bool is_xml(std::string_view c) noexcept
   if (c.starts_with("\xEF\xBB\xBF")) {
     c.remove_prefix(3);
   }
+  bool declared = false;
   for (;;) {
     c = trim(c);
     if (c.starts_with("<?")) {
+      declared = declared || c.starts_with("<?xml");
       const auto end = c.find("?>");
       if (end == std::string_view::npos) {
         return false;
@@ -85,7 +87,14 @@ bool is_xml(std::string_view c) noexcept
   if (colon != std::string_view::npos) {
     name.remove_prefix(colon + 1);
   }
-  return name == "rpc-reply" || name == "bgp-information" || name == "multi-routing-engine-results";
+  if (name == "rpc-reply" || name == "bgp-information" || name == "multi-routing-engine-results") {
+    return true;
+  }
+  // Another XML document (declared, or a Junos-style hyphenated or prefixed
+  // root such as <route-information>): still XML, so the XML parser can say
+  // precisely that the root is wrong. A bare <b> (HTML bold around a pasted
+  // command) is not.
+  return declared || name.find('-') != std::string_view::npos || colon != std::string_view::npos;
 }
 
 // Words of a line, split on blanks.

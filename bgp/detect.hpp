@@ -15,7 +15,8 @@ std::string_view to_string(InputFormat format) noexcept;
 // pcap / pcapng by magic number; Junos XML when the first element (after an
 // optional BOM, whitespace, XML declaration and comments) is rpc-reply,
 // bgp-information or multi-routing-engine-results, with or without a
-// namespace prefix; BIRD when a line is BIRD's greeting ("BIRD 1.6.8
+// namespace prefix, or any other declared, hyphenated or prefixed root (so
+// the XML parser reports the wrong root precisely); BIRD when a line is BIRD's greeting ("BIRD 1.6.8
 // ready."), its protocol table header ("name proto table state since info")
 // or a control-socket reply code line ("2002-name ..."); Junos text when a
 // line is the summary header ("Groups: N Peers: N ..."), the peer table

@@ -26,6 +26,8 @@ TEST_CASE("detect_format")
     {"xml declaration and comment", "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- saved -->\n<rpc-reply>", F::junos_xml},
     {"prefixed root", "<nc:rpc-reply xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\">", F::junos_xml},
     {"other XML", "<html><body>", F::unknown},
+    {"wrong Junos root is still XML", "<route-information xmlns=\"x\">", F::junos_xml},
+    {"declared XML", "<?xml version=\"1.0\"?><foo/>", F::junos_xml},
     {"HTML bold command echo is text", "<b>user@cr1-eqiad> show bgp summary</b>\nGroups: 1 Peers: 1 Down peers: 0\n",
      F::junos_text},
     {"summary header", "Threading mode: BGP I/O\nGroups: 4 Peers: 12 Down peers: 1\n", F::junos_text},
