@@ -272,6 +272,11 @@ std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
   case Reason::state_unknown:
     what = "Unknown";
     break;
+  default:
+    // Reasons added to bgp::Reason later: say which, never go silent.
+    what = std::string(v.readiness == bgp::Readiness::unknown ? "Unknown (" : "not ready (")
+           + std::string(bgp::to_string(v.reason)) + ")";
+    break;
   }
   return session_prefix(v) + " " + what + flaps_suffix(v);
 }
