@@ -275,7 +275,7 @@ std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
   default:
     // Reasons added to bgp::Reason later: say which, never go silent.
     what = std::string(v.readiness == bgp::Readiness::unknown ? "Unknown (" : "not ready (")
-           + std::string(bgp::to_string(v.reason)) + ")";
+           + "reason " + std::to_string(static_cast<int>(v.reason)) + ")";
     break;
   }
   return session_prefix(v) + " " + what + flaps_suffix(v);
