@@ -74,7 +74,6 @@ Expected<std::unique_ptr<Client>, NetconfError> Client::connect(const Endpoint& 
   std::unique_ptr<Client> client(new Client(endpoint, options));
   const auto start = SteadyClock::now();
   const auto connect_deadline = start + options.connect_timeout;
-  // SSH set-up and hello get their own rpc_timeout once TCP is up.
   auto channel = SshChannel::open(endpoint, options, connect_deadline,
                                   connect_deadline + options.rpc_timeout);
   if (!channel) {
@@ -83,7 +82,8 @@ Expected<std::unique_ptr<Client>, NetconfError> Client::connect(const Endpoint& 
   client->m_channel = std::move(*channel);
   client->m_protocol = std::make_unique<ProtocolSession>(*client->m_channel, options.max_reply_bytes,
                                                           options.offer_base_1_1);
-  auto hello = client->m_protocol->hello(SteadyClock::now() + options.rpc_timeout);
+  // SSH set-up and the hello share one rpc_timeout after the TCP connect.
+  auto hello = client->m_protocol->hello(connect_deadline + options.rpc_timeout);
   if (!hello) {
     client->m_closed = true;
     client->m_channel->shutdown();
