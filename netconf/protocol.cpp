@@ -38,8 +38,8 @@ Expected<std::string, NetconfError> ProtocolSession::read_message(SteadyClock::t
                           + std::to_string(got) + " bytes (truncated " + std::string(to_string(framing()))
                           + " frame)";
       } else if (e.code == NetconfErrc::timeout) {
-        e.message = "no complete " + std::string(waiting_for) + " before the deadline ("
-                    + std::to_string(got) + " bytes received)";
+        e.message = "timed out waiting for " + std::string(waiting_for) + " (" + std::to_string(got)
+                    + " bytes received)";
       }
       return fail(std::move(e));
     }

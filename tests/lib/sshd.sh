@@ -14,14 +14,20 @@
 #   sshd_start_subsystem NAME CMD...
 #                                  same, with any subsystem command (netconfd's
 #                                  netconf-subsystem, or nothing: "" = no
-#                                  netconf subsystem at all).
+#                                  netconf subsystem at all). The sshd takes
+#                                  client keys from SSHD_AUTHORIZED_KEYS if
+#                                  set (default $SSHD_DIR/authorized_keys).
+#   sshd_blackhole NAME            a 127.0.0.1 port whose accept queue is full
+#                                  (SYNs dropped: TCP connect never finishes);
+#                                  sets SSHD_PORTS[NAME].
 #   sshd_port NAME                 the router's port (SSHD_PORTS[NAME]).
 #   sshd_write_config OUT SCENARIO write a bgpwatch YAML config: sites and
 #                                  routers {name, host, port} from the
 #                                  scenario's "sites" (host SSHD_HOSTS[NAME] or
 #                                  127.0.0.1; port SSHD_PORTS[NAME]), netconf
 #                                  (user, key, known_hosts, timeouts from
-#                                  SSHD_CONNECT_TIMEOUT / SSHD_RPC_TIMEOUT),
+#                                  SSHD_CONNECT_TIMEOUT / SSHD_RPC_TIMEOUT,
+#                                  max_reply_bytes from SSHD_MAX_REPLY_BYTES),
 #                                  inventory.static from the scenario "nodes".
 #   sshd_known_hosts_forget NAME   remove NAME's line (host key unknown).
 #   sshd_known_hosts_wrong NAME    replace NAME's key by another (changed).
@@ -105,7 +111,7 @@ sshd_start_subsystem() {
     echo "ListenAddress 127.0.0.1"
     echo "HostKey $SSHD_DIR/host_ed25519"
     echo "PidFile $SSHD_DIR/sshd-$name.pid"
-    echo "AuthorizedKeysFile $SSHD_DIR/authorized_keys"
+    echo "AuthorizedKeysFile ${SSHD_AUTHORIZED_KEYS:-$SSHD_DIR/authorized_keys}"
     echo "PermitRootLogin prohibit-password"
     echo "PasswordAuthentication no"
     echo "KbdInteractiveAuthentication no"
@@ -114,6 +120,10 @@ sshd_start_subsystem() {
     echo "MaxStartups 200"
     echo "MaxSessions 50"
     echo "LogLevel VERBOSE"
+    # sshd runs the subsystem through the login shell; bash then sources
+    # ~/.bashrc (it does for sshd sessions when SHLVL < 2), which can take
+    # seconds (pyenv init). SHLVL=1 makes bash skip it.
+    echo "SetEnv SHLVL=1"
     if [ -n "$*" ]; then
       echo "Subsystem netconf $*"
     fi
@@ -151,7 +161,7 @@ sshd_write_config() {
   for k in "${!SSHD_PORTS[@]}"; do ports+="$k=${SSHD_PORTS[$k]} "; done
   for k in "${!SSHD_HOSTS[@]}"; do hosts+="$k=${SSHD_HOSTS[$k]} "; done
   SC_PORTS=$ports SC_HOSTS=$hosts SC_DIR=$SSHD_DIR SC_USER=$SSHD_USER \
-  SC_CONNECT=${SSHD_CONNECT_TIMEOUT:-5s} SC_RPC=${SSHD_RPC_TIMEOUT:-10s} \
+  SC_CONNECT=${SSHD_CONNECT_TIMEOUT:-5s} SC_RPC=${SSHD_RPC_TIMEOUT:-10s} SC_MAX=${SSHD_MAX_REPLY_BYTES:-} \
   /usr/bin/python3 - "$scenario" > "$out" <<'PY'
 import json, os, sys
 sc = json.load(open(sys.argv[1]))
@@ -179,9 +189,46 @@ print("  private_key: %s/id_ed25519" % d)
 print("  known_hosts: %s/known_hosts" % d)
 print("  connect_timeout: %s" % os.environ["SC_CONNECT"])
 print("  rpc_timeout: %s" % os.environ["SC_RPC"])
+if os.environ.get("SC_MAX"):
+    print("  max_reply_bytes: %s" % os.environ["SC_MAX"])
 print("inventory:")
-print("  static:")
+nodes = sc.get("nodes", {})
+print("  static:" + ("" if nodes else " {}"))
 for node, n in sc.get("nodes", {}).items():
     print('    %s: {site: %s, addresses: [%s]}' % (node, n["site"], ", ".join('"%s"' % a for a in n["addresses"])))
 PY
+}
+
+# A listener that never accepts, with its accept queue filled, so further
+# SYNs are dropped by the kernel: a TCP black hole on loopback.
+sshd_blackhole() {
+  local name=$1 port
+  port=$(sshd_free_port)
+  /usr/bin/python3 - "$port" "$SSHD_DIR/blackhole-$name.ready" <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1])
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", port)); l.listen(0)
+fillers = []
+for _ in range(4):
+    c = socket.socket(); c.setblocking(False)
+    try:
+        c.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass
+    fillers.append(c)
+time.sleep(0.5)
+open(sys.argv[2], "w").close()
+while True:
+    time.sleep(3600)
+PY
+  SSHD_PIDS+=($!)
+  SSHD_PORTS[$name]=$port
+  local i
+  for i in $(seq 1 100); do
+    [ -e "$SSHD_DIR/blackhole-$name.ready" ] && return 0
+    sleep 0.05
+  done
+  echo "black hole for $name did not start" >&2
+  return 1
 }

@@ -137,7 +137,7 @@ TEST_CASE("failures during an rpc")
     auto r = s.rpc("<get-bgp-summary-information/>", k_deadline);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == NetconfErrc::timeout);
-    CHECK(r.error().message == "no complete the reply to <get-bgp-summary-information> before the deadline (0 bytes received)");
+    CHECK(r.error().message == "timed out waiting for the reply to <get-bgp-summary-information> (0 bytes received)");
   }
   SECTION("reply for another message-id breaks the session")
   {
