@@ -37,8 +37,7 @@ class Exchange
 {
 public:
   Exchange(const HttpsTarget& target, SteadyClock::time_point deadline)
-    : m_target(target), m_deadline(deadline), m_ctx(ssl::context::tls_client), m_stream(m_ioc, m_ctx),
-      m_where(endpoint_text(target))
+    : m_target(target), m_deadline(deadline), m_ctx(ssl::context::tls_client), m_where(endpoint_text(target))
   {
   }
 
@@ -61,12 +60,12 @@ public:
 
     // Connect.
     BGPWATCH_TRY(run("connecting to", [&](auto done) {
-      asio::async_connect(m_stream.lowest_layer(), endpoints, [done](error_code ec, const tcp::endpoint&) { done(ec); });
+      asio::async_connect(stream().lowest_layer(), endpoints, [done](error_code ec, const tcp::endpoint&) { done(ec); });
     }));
 
     // TLS handshake; verification happens inside (verify_peer + host/IP check).
     BGPWATCH_TRY(run("TLS handshake with", [&](auto done) {
-      m_stream.async_handshake(ssl::stream_base::client, [done](error_code ec) { done(ec); });
+      stream().async_handshake(ssl::stream_base::client, [done](error_code ec) { done(ec); });
     }));
 
     http::request<http::empty_body> req{http::verb::get, path, 11};
@@ -77,7 +76,7 @@ public:
       req.set(name, value);
     }
     BGPWATCH_TRY(run("sending the request to", [&](auto done) {
-      http::async_write(m_stream, req, [done](error_code ec, std::size_t) { done(ec); });
+      http::async_write(stream(), req, [done](error_code ec, std::size_t) { done(ec); });
     }));
 
     boost::beast::flat_buffer buffer;
@@ -85,7 +84,7 @@ public:
     parser.body_limit(max_body);
     parser.header_limit(64 * 1024);
     BGPWATCH_TRY(run("reading the response from", [&](auto done) {
-      http::async_read(m_stream, buffer, parser, [done](error_code ec, std::size_t) { done(ec); });
+      http::async_read(stream(), buffer, parser, [done](error_code ec, std::size_t) { done(ec); });
     }));
     close();
     auto res = parser.release();
@@ -122,7 +121,12 @@ private:
       return Unexpected("bad client key for " + m_where + ": " + describe(e.code()));
     }
 
-    SSL* ssl = m_stream.native_handle();
+    // The stream is made only now: SSL_new() copies the verify mode and the
+    // client certificate from the context, so a stream created earlier
+    // would neither verify the server nor present our certificate.
+    m_stream_storage.emplace(m_ioc, m_ctx);
+    stream().set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    SSL* ssl = stream().native_handle();
     const std::string& name = m_target.verify_name.empty() ? m_target.host : m_target.verify_name;
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     if (bgp::Address::parse(name)) {
@@ -139,13 +143,13 @@ private:
     return {};
   }
 
-  std::string describe(const error_code& ec) const
+  std::string describe(const error_code& ec)
   {
     std::string text = ec.message();
     if (ec.category() == asio::error::get_ssl_category()) {
       // The library's reason string ("certificate verify failed") says
       // little; the X.509 verify result says what to fix.
-      const long verify = SSL_get_verify_result(const_cast<ssl::stream<tcp::socket>&>(m_stream).native_handle());
+      const long verify = m_stream_storage ? SSL_get_verify_result(m_stream_storage->native_handle()) : X509_V_OK;
       if (verify != X509_V_OK) {
         text += ": ";
         text += X509_verify_cert_error_string(verify);
@@ -186,18 +190,25 @@ private:
     return {};
   }
 
+  ssl::stream<tcp::socket>& stream()
+  {
+    return *m_stream_storage;
+  }
+
   void close()
   {
-    error_code ignored;
-    m_stream.lowest_layer().close(ignored);
+    if (m_stream_storage) {
+      error_code ignored;
+      m_stream_storage->lowest_layer().close(ignored);
+    }
   }
 
   const HttpsTarget& m_target;
   SteadyClock::time_point m_deadline;
   asio::io_context m_ioc;
   ssl::context m_ctx;
-  ssl::stream<tcp::socket> m_stream;
   std::string m_where;
+  std::optional<ssl::stream<tcp::socket>> m_stream_storage; // set by setup_tls()
 };
 
 } // namespace
