@@ -279,6 +279,11 @@ private:
   {
     Summary summary;
     std::vector<std::string_view> reply_tables;
+    std::size_t peers = 0;
+    for (auto child = info.first_child(); child; child = child.next_sibling()) {
+      peers += child.type() == pugi::node_element && local_name(child.name()) == "bgp-peer" ? 1 : 0;
+    }
+    summary.sessions.reserve(peers);
     BGPWATCH_TRY(for_each_element(info, [&](const pugi::xml_node& child, std::string_view name)
                                           -> Expected<void, ParseError> {
       if (name == "group-count") {
