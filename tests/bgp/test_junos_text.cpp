@@ -304,3 +304,15 @@ TEST_CASE("junos text: inline edge cases")
     CHECK(r.error().code == ParseErrc::too_large);
   }
 }
+
+TEST_CASE("junos text: a line with more fields than any summary line is refused")
+{
+  std::string line = "10.64.0.121";
+  for (int i = 0; i < 100; ++i) {
+    line += " 1";
+  }
+  auto r = parse_junos_text("Groups: 1 Peers: 1 Down peers: 0\n" + line + "\n");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ParseErrc::syntax);
+  CHECK(r.error().line == 2);
+}
