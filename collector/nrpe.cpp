@@ -37,9 +37,11 @@ std::string duration_text(std::chrono::seconds d)
   return bgp::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(d));
 }
 
+// The observed session the verdict is about (the worst instance when the
+// address is in several routing instances).
 const bgp::Session* first_observed(const bgp::SessionVerdict& v)
 {
-  return v.observed.empty() ? nullptr : &v.observed.front();
+  return v.primary();
 }
 
 bool is_established(const bgp::SessionVerdict& v)
@@ -271,6 +273,12 @@ std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
     break;
   case Reason::state_unknown:
     what = "Unknown";
+    break;
+  case Reason::peer_as_unknown:
+    what = (s != nullptr ? state_for(*s) : std::string("Unknown")) + ", peer AS unknown";
+    break;
+  case Reason::prefixes_unknown:
+    what = (s != nullptr ? state_for(*s) : std::string("Established")) + ", accepted prefixes unknown";
     break;
   }
   return session_prefix(v) + " " + what + flaps_suffix(v);
