@@ -7,10 +7,7 @@
 #include "collector/commands.hpp"
 #include "collector/config.hpp"
 #include "collector/inventory.hpp"
-#if __has_include("collector/netconf_source.hpp")
 #include "collector/netconf_source.hpp"
-#define BGPWATCH_HAVE_NETCONF_SOURCE 1
-#endif
 #include "collector/nrpe.hpp"
 #include "collector/nrpe_options.hpp"
 #include "collector/nrpe_run.hpp"
@@ -20,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -75,7 +73,9 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
       const std::string line = PluginWatchdog::timeout_line(options.timeout, watchdog.waiting()) + "\n";
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
-      return to_int(PluginState::unknown);
+      // Workers may still be blocked on the router that made us late: do
+      // not wait for them (or their sessions' close) past -t.
+      std::_Exit(to_int(PluginState::unknown));
     }
     return print_result(result, options.long_output);
   };
@@ -105,11 +105,7 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
   } else if (options.collector) {
     return finish(unknown_result("--collector is not available in this build"));
   } else {
-#ifdef BGPWATCH_HAVE_NETCONF_SOURCE
     source = std::make_unique<NetconfSource>(config->netconf);
-#else
-    return finish(unknown_result("live NETCONF polling is not in this build (use --replay)"));
-#endif
   }
 
   Inventory inventory(*config);
