@@ -37,9 +37,11 @@ std::string duration_text(std::chrono::seconds d)
   return bgp::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(d));
 }
 
+// The observed session the verdict is about (the worst instance when the
+// address is in several routing instances).
 const bgp::Session* first_observed(const bgp::SessionVerdict& v)
 {
-  return v.observed.empty() ? nullptr : &v.observed.front();
+  return v.primary();
 }
 
 bool is_established(const bgp::SessionVerdict& v)
@@ -272,10 +274,11 @@ std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
   case Reason::state_unknown:
     what = "Unknown";
     break;
-  default:
-    // Reasons added to bgp::Reason later: say which, never go silent.
-    what = std::string(v.readiness == bgp::Readiness::unknown ? "Unknown (" : "not ready (")
-           + "reason " + std::to_string(static_cast<int>(v.reason)) + ")";
+  case Reason::peer_as_unknown:
+    what = (s != nullptr ? state_for(*s) : std::string("Unknown")) + ", peer AS unknown";
+    break;
+  case Reason::prefixes_unknown:
+    what = (s != nullptr ? state_for(*s) : std::string("Established")) + ", accepted prefixes unknown";
     break;
   }
   return session_prefix(v) + " " + what + flaps_suffix(v);

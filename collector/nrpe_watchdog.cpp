@@ -29,6 +29,12 @@ void PluginWatchdog::waiting_for(std::string what)
   m_what = std::move(what);
 }
 
+std::string PluginWatchdog::waiting() const
+{
+  std::lock_guard lock(m_mutex);
+  return m_what;
+}
+
 bool PluginWatchdog::claim_output()
 {
   std::lock_guard lock(m_mutex);

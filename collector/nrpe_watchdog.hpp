@@ -29,6 +29,7 @@ public:
   // What the run is blocked on now ("the Kubernetes API", "NETCONF from
   // cr1-eqiad, cr2-eqiad"): the end of the timeout message.
   void waiting_for(std::string what);
+  std::string waiting() const;
 
   // The check's turn to print. False if the watchdog already fired (it is
   // printing and about to _exit: the caller must not touch stdout).
@@ -42,7 +43,7 @@ private:
 
   std::chrono::steady_clock::time_point m_deadline;
   std::chrono::milliseconds m_timeout;
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
   std::condition_variable m_cv;
   std::string m_what = "the check to start";
   bool m_claimed = false; // by the check (true) — the watchdog then stays quiet

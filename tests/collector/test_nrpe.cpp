@@ -226,6 +226,11 @@ TEST_CASE("nrpe output goldens: node mode")
        "cr1-eqiad ipv4 10.64.32.23 Unknown"},
       {{"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::not_established, SessionState::connect},
        "cr1-eqiad ipv4 10.64.32.23 Connect"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::peer_as_unknown, SessionState::established, 60, 0,
+        std::nullopt},
+       "cr1-eqiad ipv4 10.64.32.23 Established for 1m, peer AS unknown"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::prefixes_unknown, SessionState::established, 60},
+       "cr1-eqiad ipv4 10.64.32.23 Established for 1m, accepted prefixes unknown"},
     };
     for (const auto& c : cases) {
       CAPTURE(c.text);
