@@ -2,6 +2,7 @@
 #include "collector/gate_run.hpp"
 
 #include "collector/inventory.hpp"
+#include "collector/netconf_source.hpp"
 #include "collector/replay_source.hpp"
 
 #include <algorithm>
@@ -107,7 +108,12 @@ Expected<GateContext, GateFailure> prepare_gate(GateCommand command, const Globa
     return failure(ExitCode::unknown, "--collector is not supported in this build yet (the collector source has "
                                       "not landed)");
   } else {
-    return failure(ExitCode::unknown, "live NETCONF polling is not in this build yet; use --replay ROUTER=FILE");
+    // One Poller for the whole command: one persistent NETCONF session per
+    // router for the whole wait.
+    auto netconf = std::make_unique<NetconfSource>(c.config.netconf);
+    NetconfSource* raw = netconf.get();
+    c.sessions_opened = [raw] { return raw->poller().sessions_opened(); };
+    c.source = std::move(netconf);
   }
   c.line = std::move(line);
   return c;
@@ -127,7 +133,7 @@ GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
   r.verdict = bgp::evaluate(c.expected, observations, now, c.options);
   r.exit_code = to_int(exit_code_for(r.verdict.overall));
   for (const auto& o : observations) {
-    r.routers.push_back(RouterStatus{o.router, o.readable, o.error, o.polled_at});
+    r.routers.push_back(RouterPollStatus{o.router, o.readable, o.error, o.polled_at});
   }
   if (c.sessions_opened) {
     r.sessions_opened = c.sessions_opened();
