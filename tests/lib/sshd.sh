@@ -16,7 +16,8 @@
 #                                  netconf-subsystem, or nothing: "" = no
 #                                  netconf subsystem at all). The sshd takes
 #                                  client keys from SSHD_AUTHORIZED_KEYS if
-#                                  set (default $SSHD_DIR/authorized_keys).
+#                                  set (default $SSHD_DIR/authorized_keys), and
+#                                  listens on SSHD_NEXT_PORT if set.
 #   sshd_blackhole NAME            a 127.0.0.1 port whose accept queue is full
 #                                  (SYNs dropped: TCP connect never finishes);
 #                                  sets SSHD_PORTS[NAME].
@@ -104,7 +105,7 @@ sshd_port() {
 sshd_start_subsystem() {
   local name=$1; shift
   local port conf
-  port=$(sshd_free_port)
+  port=${SSHD_NEXT_PORT:-$(sshd_free_port)}
   conf=$SSHD_DIR/sshd-$name.conf
   {
     echo "Port $port"
