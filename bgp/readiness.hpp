@@ -73,6 +73,8 @@ enum class Reason : std::uint8_t {
   no_observation,    // no observation at all for the router (unknown)
   uptime_unknown,    // Established but the uptime needed by --since/--min-uptime is missing (unknown)
   state_unknown,     // the source listed the peer with state Unknown (unknown)
+  peer_as_unknown,   // the source gives no peer AS, so a mismatch cannot be ruled out (unknown)
+  prefixes_unknown,  // --require-prefixes but the source gives no accepted-prefix count (unknown)
 };
 std::string_view to_string(Reason r) noexcept;
 
@@ -85,6 +87,13 @@ struct SessionVerdict
   std::vector<Session> observed;
   // For people: "cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for 41s".
   std::string text;
+  // The observed session the verdict is about (the worst one when the
+  // address appears in several routing instances); null when absent.
+  const Session* primary() const noexcept
+  {
+    return observed.empty() ? nullptr : &observed[primary_index];
+  }
+  std::size_t primary_index = 0; // into observed
 };
 
 struct Verdict
@@ -99,6 +108,27 @@ struct Verdict
   std::vector<std::string> reasons() const;
 };
 
+// Rules (README "Readiness" documents them for operators):
+//  - the observation for expected.router is the first one with that name;
+//    none -> no_observation; readable=false -> router_unreadable;
+//    options.max_age and now - polled_at > max_age -> stale.
+//  - the peer is every session of that observation whose address equals
+//    expected.address (binary). None -> peer_absent. The same address in
+//    several routing instances: EVERY instance must be ready; the verdict is
+//    the worst of them (fail closed: we cannot tell which instance the node
+//    uses, so a down or stale one blocks rather than letting the other pass).
+//  - per session, every rule is checked; any not-ready finding wins over any
+//    unknown finding, and the first in this order is the reason:
+//    peer AS != expected.asn (when expected.asn != 0) -> as_mismatch;
+//    no peer AS while expected.asn != 0 -> peer_as_unknown;
+//    state Unknown -> state_unknown; not Established -> not_established;
+//    --since: needs uptime (else uptime_unknown); polled_at - uptime must be
+//    strictly after since, else before_since;
+//    --min-uptime: needs uptime (else uptime_unknown); uptime < min -> too_young;
+//    --require-prefixes: accepted prefixes summed over RIBs; none listed ->
+//    prefixes_unknown; 0 -> no_prefixes.
+//  - overall: not_ready if any session is not ready, else unknown if any is
+//    unknown or the expected set is empty, else ready.
 Verdict evaluate(std::span<const ExpectedSession> expected,
                  std::span<const RouterObservation> observed,
                  WallClock::time_point now,

@@ -1,16 +1,147 @@
-// Placeholder until this command is built; it refuses to run rather than
-// pretend. Owner replaces this file.
+// collector/cmd_parse.cpp: `bgpwatch parse FILE...` (SPEC "Commands"):
+// offline parsing of saved Junos XML/text, BIRD `show protocols` text or a
+// pcap, the format detected from content. All files are read and parsed
+// before anything is printed: one bad file means exit 3, errors on stderr
+// ("FILE:LINE: what") and nothing on stdout, never a partial result.
+#include "bgp/junos.hpp"
 #include "collector/commands.hpp"
 #include "collector/exit_code.hpp"
+#include "collector/render_json.hpp"
+#include "collector/render_table.hpp"
+#include "collector/replay_source.hpp"
 
 #include <iostream>
+#include <sstream>
 
 namespace bgpwatch::collector {
 
-int cmd_parse(const GlobalOptions&, const CommandArgs&)
+namespace {
+
+constexpr std::string_view k_usage =
+  "usage: bgpwatch [--format text|json] parse FILE...\n"
+  "  parse saved Junos XML (<rpc-reply> or bare <bgp-information>), Junos\n"
+  "  `show bgp summary` text, BIRD `show protocols` text or a pcap; the format\n"
+  "  is detected from content. '-' reads stdin.\n"
+  "exit codes: 0 ok, 2 usage, 3 input unreadable or unparsable\n";
+
+struct Parsed
 {
-  std::cerr << "bgpwatch: 'parse' is not implemented in this build\n";
-  return to_int(ExitCode::usage);
+  std::string path;
+  bgp::InputFormat format;
+  bgp::Summary summary;
+};
+
+Expected<Parsed, std::string> parse_one(const std::string& path)
+{
+  auto content = read_input_file(path, bgp::k_max_input_bytes);
+  if (!content) {
+    return Unexpected(content.error());
+  }
+  const std::string name = path == "-" ? "<stdin>" : path;
+  const auto format = bgp::detect_format(*content);
+  if (format == bgp::InputFormat::bird || format == bgp::InputFormat::pcap) {
+    // Replaced when the BIRD parser / pcap summariser land on main.
+    return Unexpected(name + ": " + std::string(bgp::to_string(format)) + " input is not supported in this build yet");
+  }
+  auto parsed = parse_router_reply(name, *content);
+  if (!parsed) {
+    return Unexpected(parsed.error());
+  }
+  return Parsed{name, parsed->format, std::move(parsed->summary)};
+}
+
+} // namespace
+
+int cmd_parse(const GlobalOptions& global, const CommandArgs& args)
+{
+  OutputFormat format = global.format;
+  std::vector<std::string> files;
+  bool only_files = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (only_files || a == "-" || !a.starts_with("-")) {
+      files.push_back(a);
+    } else if (a == "--") {
+      only_files = true;
+    } else if (a == "-h" || a == "--help") {
+      std::cout << k_usage;
+      return to_int(ExitCode::ok);
+    } else if (a == "--format" || a.starts_with("--format=")) {
+      std::string v;
+      if (a == "--format") {
+        if (i + 1 >= args.size()) {
+          std::cerr << "bgpwatch parse: --format needs text or json\n";
+          return to_int(ExitCode::usage);
+        }
+        v = args[++i];
+      } else {
+        v = a.substr(9);
+      }
+      if (v != "text" && v != "json") {
+        std::cerr << "bgpwatch parse: --format: unknown format '" << v << "' (text or json)\n";
+        return to_int(ExitCode::usage);
+      }
+      format = v == "json" ? OutputFormat::json : OutputFormat::text;
+    } else {
+      std::cerr << "bgpwatch parse: unknown option '" << a << "'\n" << k_usage;
+      return to_int(ExitCode::usage);
+    }
+  }
+  if (files.empty()) {
+    std::cerr << "bgpwatch parse: no FILE given\n" << k_usage;
+    return to_int(ExitCode::usage);
+  }
+  std::size_t stdin_count = 0;
+  for (const auto& f : files) {
+    stdin_count += f == "-" ? 1 : 0;
+  }
+  if (stdin_count > 1) {
+    std::cerr << "bgpwatch parse: '-' (stdin) given more than once\n";
+    return to_int(ExitCode::usage);
+  }
+
+  std::vector<Parsed> results;
+  bool failed = false;
+  for (const auto& f : files) {
+    auto r = parse_one(f);
+    if (!r) {
+      std::cerr << "bgpwatch parse: " << r.error() << '\n';
+      failed = true;
+      continue;
+    }
+    results.push_back(std::move(*r));
+  }
+  if (failed) {
+    return to_int(ExitCode::unknown);
+  }
+
+  // Render everything into memory first, then write once.
+  std::ostringstream out;
+  if (format == OutputFormat::json) {
+    if (results.size() == 1) {
+      out << parse_to_json(results[0].format, results[0].summary).dump(2) << '\n';
+    } else {
+      // Several files: JSON Lines, one object per file, with its "file".
+      for (const auto& r : results) {
+        auto j = parse_to_json(r.format, r.summary);
+        j["file"] = r.path;
+        out << j.dump() << '\n';
+      }
+    }
+  } else {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (results.size() > 1) {
+        out << (i == 0 ? "" : "\n") << "== " << results[i].path << " ==\n";
+      }
+      render_parse_text(results[i].format, results[i].summary, out);
+    }
+  }
+  std::cout << out.str() << std::flush;
+  if (!std::cout) {
+    std::cerr << "bgpwatch parse: cannot write to stdout\n";
+    return to_int(ExitCode::unknown);
+  }
+  return to_int(ExitCode::ok);
 }
 
 } // namespace bgpwatch::collector

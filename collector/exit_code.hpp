@@ -2,6 +2,8 @@
 // (README "Exit codes" is the same table).
 #pragma once
 
+#include "bgp/readiness.hpp"
+
 namespace bgpwatch::collector {
 
 // check / wait-established / gate (before CMD) / status:
@@ -21,6 +23,20 @@ enum class PluginState : int {
   critical = 2,
   unknown = 3,
 };
+
+// The verdict's exit code (SPEC "Exit codes"): the only mapping there is.
+constexpr ExitCode exit_code_for(bgp::Readiness r) noexcept
+{
+  switch (r) {
+  case bgp::Readiness::ready:
+    return ExitCode::ok;
+  case bgp::Readiness::not_ready:
+    return ExitCode::not_ready;
+  case bgp::Readiness::unknown:
+    return ExitCode::unknown;
+  }
+  return ExitCode::unknown;
+}
 
 constexpr int to_int(ExitCode c) noexcept
 {

@@ -1,0 +1,234 @@
+// bgp/detect.cpp: content-based format detection (see detect.hpp).
+#include "bgp/detect.hpp"
+
+#include "bgp/session.hpp"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace bgpwatch::bgp {
+
+namespace {
+
+bool has_pcap_magic(std::string_view c) noexcept
+{
+  if (c.size() < 4) {
+    return false;
+  }
+  // libpcap: a1b2c3d4 (us) / a1b23c4d (ns) in either byte order; pcapng:
+  // Section Header Block type 0a0d0d0a.
+  constexpr std::array<std::array<unsigned char, 4>, 5> k_magics{{
+    {0xa1, 0xb2, 0xc3, 0xd4},
+    {0xd4, 0xc3, 0xb2, 0xa1},
+    {0xa1, 0xb2, 0x3c, 0x4d},
+    {0x4d, 0x3c, 0xb2, 0xa1},
+    {0x0a, 0x0d, 0x0d, 0x0a},
+  }};
+  for (const auto& m : k_magics) {
+    if (std::memcmp(c.data(), m.data(), 4) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_space(char c) noexcept
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string_view trim(std::string_view s) noexcept
+{
+  while (!s.empty() && is_space(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_space(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool is_xml(std::string_view c) noexcept
+{
+  if (c.starts_with("\xEF\xBB\xBF")) {
+    c.remove_prefix(3);
+  }
+  bool declared = false;
+  for (;;) {
+    c = trim(c);
+    if (c.starts_with("<?")) {
+      declared = declared || c.starts_with("<?xml");
+      const auto end = c.find("?>");
+      if (end == std::string_view::npos) {
+        return false;
+      }
+      c.remove_prefix(end + 2);
+    } else if (c.starts_with("<!--")) {
+      const auto end = c.find("-->");
+      if (end == std::string_view::npos) {
+        return false;
+      }
+      c.remove_prefix(end + 3);
+    } else {
+      break;
+    }
+  }
+  if (!c.starts_with("<")) {
+    return false;
+  }
+  c.remove_prefix(1);
+  std::size_t n = 0;
+  while (n < c.size() && !is_space(c[n]) && c[n] != '>' && c[n] != '/') {
+    ++n;
+  }
+  std::string_view name = c.substr(0, n);
+  const auto colon = name.rfind(':');
+  if (colon != std::string_view::npos) {
+    name.remove_prefix(colon + 1);
+  }
+  if (name == "rpc-reply" || name == "bgp-information" || name == "multi-routing-engine-results") {
+    return true;
+  }
+  // Another XML document (declared, or a Junos-style hyphenated or prefixed
+  // root such as <route-information>): still XML, so the XML parser can say
+  // precisely that the root is wrong. A bare <b> (HTML bold around a pasted
+  // command) is not.
+  return declared || name.find('-') != std::string_view::npos || colon != std::string_view::npos;
+}
+
+// Words of a line, split on blanks.
+template <class F>
+void for_each_word(std::string_view line, F&& f)
+{
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
+      ++i;
+    }
+    std::size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t') {
+      ++j;
+    }
+    if (j > i) {
+      f(line.substr(i, j - i));
+    }
+    i = j;
+  }
+}
+
+bool starts_with_words(std::string_view line, std::initializer_list<std::string_view> words) noexcept
+{
+  auto it = words.begin();
+  bool ok = true;
+  for_each_word(line, [&](std::string_view w) {
+    if (it == words.end() || !ok) {
+      return;
+    }
+    ok = w == *it;
+    ++it;
+  });
+  return ok && it == words.end();
+}
+
+bool is_bird_line(std::string_view line) noexcept
+{
+  // Control-socket replies prefix each line with a 4-digit code and '-' or
+  // ' ' (BIRD doc/reply_codes): "0001 BIRD 1.6.8 ready.", "2002-name ...".
+  std::string_view body = line;
+  if (line.size() >= 5 && (line[4] == '-' || line[4] == ' ')) {
+    bool digits = true;
+    for (std::size_t k = 0; k < 4; ++k) {
+      digits = digits && line[k] >= '0' && line[k] <= '9';
+    }
+    if (digits) {
+      body = line.substr(5);
+    }
+  }
+  if (body.starts_with("BIRD ") && body.find("ready.") != std::string_view::npos) {
+    return true;
+  }
+  return starts_with_words(body, {"name", "proto", "table", "state", "since", "info"})
+         || starts_with_words(body, {"Name", "Proto", "Table", "State", "Since", "Info"});
+}
+
+bool is_junos_text_line(std::string_view line) noexcept
+{
+  const auto t = trim(line);
+  if (t.starts_with("Groups:") && t.find("Peers:") != std::string_view::npos) {
+    return true;
+  }
+  if (starts_with_words(t, {"Peer", "AS", "InPkt"})) {
+    return true;
+  }
+  return t.find("show bgp summary") != std::string_view::npos;
+}
+
+} // namespace
+
+std::string_view to_string(InputFormat format) noexcept
+{
+  switch (format) {
+  case InputFormat::junos_xml:
+    return "junos-xml";
+  case InputFormat::junos_text:
+    return "junos-text";
+  case InputFormat::bird:
+    return "bird";
+  case InputFormat::pcap:
+    return "pcap";
+  case InputFormat::unknown:
+    return "unknown";
+  }
+  return "unknown";
+}
+
+InputFormat detect_format(std::string_view content) noexcept
+{
+  if (has_pcap_magic(content)) {
+    return InputFormat::pcap;
+  }
+  if (is_xml(content)) {
+    return InputFormat::junos_xml;
+  }
+  // Text: look at the first lines only (a summary's markers come first;
+  // bounded so a huge file is not scanned twice).
+  constexpr std::size_t k_max_lines = 64;
+  std::string_view rest = content;
+  std::size_t lines = 0;
+  bool first_nonblank = true;
+  while (!rest.empty() && lines < k_max_lines) {
+    const auto nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    ++lines;
+    if (line.find('\0') != std::string_view::npos) {
+      return InputFormat::unknown; // binary junk
+    }
+    if (is_bird_line(line)) {
+      return InputFormat::bird;
+    }
+    if (is_junos_text_line(line)) {
+      return InputFormat::junos_text;
+    }
+    const auto t = trim(line);
+    if (t.empty()) {
+      continue;
+    }
+    if (first_nonblank) {
+      first_nonblank = false;
+      std::string_view word;
+      for_each_word(t, [&](std::string_view w) {
+        if (word.empty()) {
+          word = w;
+        }
+      });
+      if (Address::parse(word)) {
+        return InputFormat::junos_text;
+      }
+    }
+  }
+  return InputFormat::unknown;
+}
+
+} // namespace bgpwatch::bgp

@@ -1,0 +1,28 @@
+// bgp/detect.hpp: which format a saved input is in, decided from its content
+// alone (never from the file name): `bgpwatch parse` and --replay use it.
+// Pure: looks at bytes, reads nothing.
+#pragma once
+
+#include <string_view>
+
+namespace bgpwatch::bgp {
+
+enum class InputFormat { junos_xml, junos_text, bird, pcap, unknown };
+
+// "junos-xml", "junos-text", "bird", "pcap", "unknown" (the SPEC's names).
+std::string_view to_string(InputFormat format) noexcept;
+
+// pcap / pcapng by magic number; Junos XML when the first element (after an
+// optional BOM, whitespace, XML declaration and comments) is rpc-reply,
+// bgp-information or multi-routing-engine-results, with or without a
+// namespace prefix, or any other declared, hyphenated or prefixed root (so
+// the XML parser reports the wrong root precisely); BIRD when a line is BIRD's greeting ("BIRD 1.6.8
+// ready."), its protocol table header ("name proto table state since info")
+// or a control-socket reply code line ("2002-name ..."); Junos text when a
+// line is the summary header ("Groups: N Peers: N ..."), the peer table
+// header ("Peer AS InPkt ..."), a `show bgp summary` command echo, or when
+// the first non-blank line starts with an IP address (a `| match` paste).
+// Anything else is unknown.
+InputFormat detect_format(std::string_view content) noexcept;
+
+} // namespace bgpwatch::bgp

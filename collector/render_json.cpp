@@ -1,0 +1,122 @@
+// collector/render_json.cpp: JSON renderers (nlohmann_json).
+#include "collector/render_json.hpp"
+
+#include "bgp/timeparse.hpp"
+#include "collector/session_json.hpp"
+
+namespace bgpwatch::collector {
+
+namespace {
+
+template <class T>
+nlohmann::json opt(const std::optional<T>& v)
+{
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json report_body(const GateReport& report)
+{
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& v : report.verdict.sessions) {
+    sessions.push_back(session_verdict_to_json(v));
+  }
+  nlohmann::json routers = nlohmann::json::array();
+  for (const auto& r : report.routers) {
+    routers.push_back({{"name", r.name},
+                       {"ok", r.ok},
+                       {"error", r.ok ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+                       {"polled_at", r.ok ? nlohmann::json(bgp::format_rfc3339(r.polled_at)) : nlohmann::json(nullptr)}});
+  }
+  return {
+    {"command", report.command},
+    {"node", opt(report.node)},
+    {"site", opt(report.site)},
+    {"ready", report.verdict.overall == bgp::Readiness::ready},
+    {"verdict", std::string(bgp::to_string(report.verdict.overall))},
+    {"exit", report.exit_code},
+    {"reasons", report_reasons(report)},
+    {"now", bgp::format_rfc3339(report.now)},
+    {"since", report.since ? nlohmann::json(bgp::format_rfc3339(*report.since)) : nlohmann::json(nullptr)},
+    {"source", report.source},
+    {"routers", std::move(routers)},
+    {"sessions", std::move(sessions)},
+  };
+}
+
+} // namespace
+
+nlohmann::json parse_to_json(bgp::InputFormat format, const bgp::Summary& summary)
+{
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& s : summary.sessions) {
+    sessions.push_back(session_to_json(s));
+  }
+  return {{"format", std::string(bgp::to_string(format))},
+          {"groups", opt(summary.groups)},
+          {"peers", opt(summary.peers)},
+          {"down_peers", opt(summary.down_peers)},
+          {"sessions", std::move(sessions)}};
+}
+
+nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v)
+{
+  bgp::Session s;
+  if (const bgp::Session* p = v.primary()) {
+    s = *p;
+  } else {
+    s.address = v.expected.address;
+    s.state = bgp::SessionState::unknown;
+  }
+  s.router = v.expected.router;
+  if (!v.expected.site.empty()) {
+    s.site = v.expected.site;
+  }
+  if (!v.expected.node.empty()) {
+    s.node = v.expected.node;
+  }
+  auto j = session_to_json(s);
+  j["readiness"] = std::string(bgp::to_string(v.readiness));
+  j["reason"] = std::string(bgp::to_string(v.reason));
+  j["text"] = v.text;
+  return j;
+}
+
+nlohmann::json report_to_json(const GateReport& report)
+{
+  auto j = report_body(report);
+  if (report.command == "wait-established" || report.command == "gate") {
+    j["stopped"] = opt(report.stopped);
+    j["elapsed_ms"] = report.elapsed.count();
+    j["polls"] = report.polls;
+    j["sessions_opened"] = opt(report.sessions_opened);
+  }
+  return j;
+}
+
+nlohmann::json poll_event(const GateReport& report, std::chrono::milliseconds remaining)
+{
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& v : report.verdict.sessions) {
+    sessions.push_back(session_verdict_to_json(v));
+  }
+  return {{"event", "poll"},
+          {"poll", report.polls},
+          {"time", bgp::format_rfc3339(report.now)},
+          {"elapsed_ms", report.elapsed.count()},
+          {"remaining_ms", remaining.count()},
+          {"ready", report.verdict.overall == bgp::Readiness::ready},
+          {"verdict", std::string(bgp::to_string(report.verdict.overall))},
+          {"reasons", report_reasons(report)},
+          {"sessions", std::move(sessions)}};
+}
+
+nlohmann::json result_event(const GateReport& report)
+{
+  nlohmann::json j = {{"event", "result"}};
+  for (auto& [k, v] : report_to_json(report).items()) {
+    j[k] = v;
+  }
+  return j;
+}
+
+} // namespace bgpwatch::collector

@@ -1,0 +1,103 @@
+// tests/bgp/test_timeparse.cpp: --since / --now parsing, exact values and errors.
+#include "bgp/timeparse.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace bgpwatch::bgp;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::int64_t unix_ms(WallClock::time_point t)
+{
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+} // namespace
+
+TEST_CASE("parse_instant: RFC 3339 and @UNIX")
+{
+  struct T
+  {
+    const char* in;
+    std::int64_t ms;
+  };
+  const T table[] = {
+    {"1970-01-01T00:00:00Z", 0},
+    {"2026-11-29T02:46:11Z", 1795920371000},
+    {"2026-11-29t02:46:11z", 1795920371000},
+    {"2026-11-29 02:46:11Z", 1795920371000},
+    {"2026-11-29T03:46:11+01:00", 1795920371000},
+    {"2026-11-28T21:16:11-05:30", 1795920371000},
+    {"2026-11-29T02:46:11.250Z", 1795920371250},
+    {"2026-11-29T02:46:11.2509999Z", 1795920371250},
+    {"2024-02-29T00:00:00Z", 1709164800000},
+    {"2016-12-31T23:59:60Z", 1483228800000},
+    {"@0", 0},
+    {"@1795920371", 1795920371000},
+    {"@1795920371.5", 1795920371500},
+  };
+  for (const auto& t : table) {
+    CAPTURE(t.in);
+    const auto r = parse_instant(t.in);
+    REQUIRE(r);
+    CHECK(unix_ms(*r) == t.ms);
+  }
+}
+
+TEST_CASE("parse_instant: errors quote the input and say why")
+{
+  struct T
+  {
+    const char* in;
+    const char* why;
+  };
+  const T table[] = {
+    {"", "empty"},
+    {"2026-11-29", "expected 'T' and a time after the date"},
+    {"2026-11-29T02:46:11", "a time zone is required (Z or +HH:MM)"},
+    {"2026-13-01T00:00:00Z", "month out of range"},
+    {"2025-02-29T00:00:00Z", "day out of range"},
+    {"2026-11-29T24:00:00Z", "time of day out of range"},
+    {"2026-11-29T02:46:11Zjunk", "unexpected text after the time"},
+    {"2026-11-29T02:46:11+0100", "bad UTC offset (expected Z or +HH:MM)"},
+    {"26-11-29T02:46:11Z", "expected YYYY-MM-DD"},
+    {"2026-11-29T2:46:11Z", "expected HH:MM:SS after the date"},
+    {"@", "no seconds after '@'"},
+    {"@-5", "expected seconds since 1970 after '@'"},
+    {"@12x", "expected seconds since 1970 after '@'"},
+    {"@1.", "no digits after '.'"},
+    {"yesterday", "expected YYYY-MM-DD"},
+  };
+  for (const auto& t : table) {
+    CAPTURE(t.in);
+    const auto r = parse_instant(t.in);
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == std::string("bad time '") + t.in + "': " + t.why
+                         + " (examples: 2026-11-29T02:46:11Z, @1795920371, -30s)");
+  }
+}
+
+TEST_CASE("parse_since: -D is relative to the reference")
+{
+  const auto ref = *parse_instant("2026-11-29T03:00:00Z");
+  CHECK(unix_ms(*parse_since("-30s", ref)) == unix_ms(ref) - 30000);
+  CHECK(unix_ms(*parse_since("-1h30m", ref)) == unix_ms(ref) - 5400000);
+  CHECK(unix_ms(*parse_since("-0s", ref)) == unix_ms(ref));
+  CHECK(unix_ms(*parse_since("@100", ref)) == 100000);
+  CHECK(unix_ms(*parse_since("2026-11-29T02:00:00Z", ref)) == unix_ms(ref) - 3600000);
+  const auto bad = parse_since("-5x", ref);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error() == "bad time '-5x': bad duration '5x': unknown unit (use ms, s, m, h, d or w) "
+                       "(examples: 90s, 5m, 1h30m, 30)");
+  CHECK_FALSE(parse_since("-", ref));
+}
+
+TEST_CASE("format_rfc3339")
+{
+  CHECK(format_rfc3339(WallClock::time_point{}) == "1970-01-01T00:00:00Z");
+  CHECK(format_rfc3339(*parse_instant("@1795920371")) == "2026-11-29T02:46:11Z");
+  CHECK(format_rfc3339(*parse_instant("@1795920371.25")) == "2026-11-29T02:46:11.250Z");
+  CHECK(format_rfc3339(*parse_instant("2024-02-29T23:59:59+00:00")) == "2024-02-29T23:59:59Z");
+  CHECK(format_rfc3339(*parse_instant("1969-12-31T23:59:59Z")) == "1969-12-31T23:59:59Z");
+}
