@@ -4,6 +4,7 @@
 // -t expiry, from the watchdog. Everything else goes to stderr (-v) or
 // nowhere; bad arguments are UNKNOWN with a short usage.
 #include "bgp/timeparse.hpp"
+#include "collector/collector_source.hpp"
 #include "collector/commands.hpp"
 #include "collector/config.hpp"
 #include "collector/inventory.hpp"
@@ -103,7 +104,9 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     }
     source = std::make_unique<ReplaySource>(std::move(replays), now);
   } else if (options.collector) {
-    return finish(unknown_result("--collector is not available in this build"));
+    // SPEC: collector data older than 3 intervals is Unknown (fail closed).
+    source = make_collector_source(*options.collector,
+                                   std::chrono::duration_cast<std::chrono::seconds>(3 * config->collector.interval));
   } else {
     source = std::make_unique<NetconfSource>(config->netconf);
   }
