@@ -26,6 +26,9 @@ namespace bgpwatch::collector {
 
 namespace {
 
+// How close to -t a poll that gave up counts as having timed out.
+constexpr auto k_deadline_slack = std::chrono::milliseconds(500);
+
 int print_result(const CheckResult& result, bool long_output)
 {
   RenderOptions render;
@@ -68,9 +71,11 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     if (!watchdog.claim_output()) {
       return to_int(PluginState::unknown); // the watchdog prints and exits
     }
-    if (SteadyClock::now() >= deadline) {
-      // Sources give up at the deadline too; say so rather than blaming the
-      // routers one by one.
+    // Sources give up at (or just before) the deadline too: a result that
+    // arrives then with something unreadable is the timeout, and is said so
+    // rather than blaming the routers one by one.
+    const bool incomplete = result.state == PluginState::unknown;
+    if (SteadyClock::now() >= deadline || (incomplete && SteadyClock::now() >= deadline - k_deadline_slack)) {
       const std::string line = PluginWatchdog::timeout_line(options.timeout, watchdog.waiting()) + "\n";
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
