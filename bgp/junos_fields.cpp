@@ -161,6 +161,10 @@ std::optional<std::string> peer_instance(const std::vector<RibCounts>& ribs,
 
 void merge_sessions(std::vector<Session>& into, std::vector<Session>&& from)
 {
+  if (into.empty()) {
+    into = std::move(from); // the usual single <bgp-information>: nothing to merge
+    return;
+  }
   using Key = std::pair<std::optional<std::string>, Address>;
   std::set<Key> seen;
   for (const auto& s : into) {

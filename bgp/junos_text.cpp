@@ -23,11 +23,17 @@ namespace {
 
 using junos::trim;
 
+// No line of show bgp summary has more than a dozen fields; anything past
+// this bound is not ours, and the bound keeps a 64 MiB one-line input from
+// becoming tens of millions of tokens.
+constexpr std::size_t k_max_tokens = 64;
+
+// Splits on spaces and tabs; stops after k_max_tokens + 1 tokens.
 std::vector<std::string_view> split_tokens(std::string_view line)
 {
   std::vector<std::string_view> out;
   std::size_t i = 0;
-  while (i < line.size()) {
+  while (i < line.size() && out.size() <= k_max_tokens) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
       ++i;
     }
@@ -151,6 +157,9 @@ private:
       return Unexpected(error(ParseErrc::syntax, number, "NUL byte: binary data, not a show bgp summary paste"));
     }
     const auto tokens = split_tokens(line);
+    if (tokens.size() > k_max_tokens) {
+      return Unexpected(error(ParseErrc::syntax, number, "unrecognised line " + quote(line)));
+    }
     if (m_wrapped) {
       // A peer whose address filled the column and whose other columns went
       // to the next line.

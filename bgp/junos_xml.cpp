@@ -76,13 +76,35 @@ public:
       const auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - m_xml.data());
       return Unexpected(error_at(ParseErrc::syntax, offset, "NUL byte in input: binary data, not XML"));
     }
-    const auto result = m_doc.load_buffer(m_xml.data(), m_xml.size(), pugi::parse_default, pugi::encoding_utf8);
+    // parse_fragment keeps text outside the root element as nodes, so that
+    // "user@host> show bgp summary | display xml" pasted above the reply, or
+    // a truncated log line after it, is seen and refused; by default
+    // pugixml drops it silently.
+    const auto result = m_doc.load_buffer(m_xml.data(), m_xml.size(), pugi::parse_default | pugi::parse_fragment,
+                                          pugi::encoding_utf8);
     if (!result) {
       return Unexpected(error_at(ParseErrc::syntax, static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
                                  std::string("not well-formed XML: ") + result.description()));
     }
     pugi::xml_node root;
     for (auto child = m_doc.first_child(); child; child = child.next_sibling()) {
+      if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+        // RFC 6242 §4.3: NETCONF 1.0 ends each message with ]]>]]>; a
+        // saved raw reply may keep it.
+        const auto text = trim(child.value());
+        if (!text.empty() && text != "]]>]]>") {
+          // Point at the text itself, not at the whitespace before it.
+          const auto start = child.offset_debug();
+          const std::string_view value(child.value());
+          const auto lead = value.find_first_not_of(" \t\r\n");
+          if (start >= 0) {
+            return Unexpected(error_at(ParseErrc::syntax, static_cast<std::size_t>(start) + lead,
+                                       "text outside the root element"));
+          }
+          return Unexpected(error_at(child, ParseErrc::syntax, "text outside the root element"));
+        }
+        continue;
+      }
       if (child.type() != pugi::node_element) {
         continue;
       }
@@ -162,7 +184,7 @@ private:
     std::vector<pugi::xml_node> blocks;
     std::vector<pugi::xml_node> outputs;
     std::optional<ParseError> warning;
-    BGPWATCH_TRY(collect(container, blocks, outputs, warning));
+    BGPWATCH_TRY(collect(container, blocks, outputs, warning, 0));
     if (blocks.empty() && outputs.empty()) {
       if (warning) {
         return Unexpected(*warning); // only warnings and no data: say what the router said
@@ -203,8 +225,14 @@ private:
     return merged;
   }
 
+  // rpc-reply > multi-routing-engine-results > multi-routing-engine-item >
+  // bgp-information is as deep as a real reply goes; the bound keeps a
+  // hostile nesting from exhausting the stack.
+  static constexpr int k_max_wrapper_depth = 3;
+
   Expected<void, ParseError> collect(const pugi::xml_node& container, std::vector<pugi::xml_node>& blocks,
-                                     std::vector<pugi::xml_node>& outputs, std::optional<ParseError>& warning)
+                                     std::vector<pugi::xml_node>& outputs, std::optional<ParseError>& warning,
+                                     int depth)
   {
     return for_each_element(container, [&](const pugi::xml_node& child, std::string_view name)
                                          -> Expected<void, ParseError> {
@@ -221,7 +249,10 @@ private:
       } else if (name == "output") {
         outputs.push_back(child);
       } else if (name == "multi-routing-engine-results" || name == "multi-routing-engine-item") {
-        return collect(child, blocks, outputs, warning);
+        if (depth >= k_max_wrapper_depth) {
+          return Unexpected(error_at(child, ParseErrc::syntax, "<" + std::string(child.name()) + "> nested too deep"));
+        }
+        return collect(child, blocks, outputs, warning, depth + 1);
       }
       // <cli><banner>, <re-name>, <ok/>: nothing to read.
       return {};
@@ -279,6 +310,11 @@ private:
   {
     Summary summary;
     std::vector<std::string_view> reply_tables;
+    std::size_t peers = 0;
+    for (auto child = info.first_child(); child; child = child.next_sibling()) {
+      peers += child.type() == pugi::node_element && local_name(child.name()) == "bgp-peer" ? 1 : 0;
+    }
+    summary.sessions.reserve(peers);
     BGPWATCH_TRY(for_each_element(info, [&](const pugi::xml_node& child, std::string_view name)
                                           -> Expected<void, ParseError> {
       if (name == "group-count") {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <iterator>
 
@@ -628,7 +629,10 @@ void SniffPrinter::summary(const SniffEngine& engine)
       fmt::format_to(o, "  stream losses: {} bytes skipped to resynchronise, {} gaps ({} bytes)\n", st.resync_bytes,
                      st.gaps, st.gap_bytes);
     }
-    if (!sessions.empty()) {
+    const bool any_inferred = std::any_of(sessions.begin(), sessions.end(), [](const auto& s) {
+      return s.state == bgp::SessionState::established && s.inferred;
+    });
+    if (any_inferred) {
       m_buf += "  (* Established inferred: the capture started mid-session)\n";
     }
   }

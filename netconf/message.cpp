@@ -78,7 +78,9 @@ std::string excerpt(std::string_view s)
 
 std::string build_hello(const std::vector<std::string>& capabilities, std::optional<std::uint32_t> session_id)
 {
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hello xmlns=\"";
+  // No XML declaration: Junos prefixes comment lines, and a declaration
+  // after them would not be well-formed.
+  std::string out = "<hello xmlns=\"";
   out.append(k_netconf_ns).append("\">\n  <capabilities>\n");
   for (const auto& c : capabilities) {
     out.append("    <capability>").append(xml_escape(c)).append("</capability>\n");

@@ -350,3 +350,38 @@ TEST_CASE("junos xml: elements are matched on local names, attributes with any p
   CHECK(r->sessions[0].state == SessionState::established);
   CHECK_FALSE(r->sessions[0].flaps.has_value()); // absent stays absent
 }
+
+TEST_CASE("junos xml: hostile nesting of routing-engine wrappers is refused, not recursed into")
+{
+  std::string xml = "<rpc-reply>";
+  for (int i = 0; i < 5000; ++i) {
+    xml += "<multi-routing-engine-results>";
+  }
+  for (int i = 0; i < 5000; ++i) {
+    xml += "</multi-routing-engine-results>";
+  }
+  xml += "</rpc-reply>";
+  auto r = parse_junos_xml(xml);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ParseErrc::syntax);
+  CHECK(r.error().detail == "<multi-routing-engine-results> nested too deep");
+}
+
+TEST_CASE("junos xml: text around the document: a pasted prompt is not XML")
+{
+  auto r = parse_junos_xml("user@cr1-eqiad> show bgp summary | display xml\n<bgp-information/>\n");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ParseErrc::syntax);
+  CHECK(r.error().line == 1);
+  CHECK(r.error().detail == "text outside the root element");
+
+  r = parse_junos_xml("<bgp-information/>\n{master}\n");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().line == 2);
+
+  // RFC 6242 NETCONF 1.0 end-of-message marker after a raw reply is fine.
+  auto ok = parse_junos_xml("<rpc-reply><bgp-information><peer-count>0</peer-count></bgp-information></rpc-reply>\n"
+                            "]]>]]>\n");
+  REQUIRE(ok);
+  CHECK(ok->peers == 0u);
+}
