@@ -28,7 +28,8 @@
 #                                  127.0.0.1; port SSHD_PORTS[NAME]), netconf
 #                                  (user, key, known_hosts, timeouts from
 #                                  SSHD_CONNECT_TIMEOUT / SSHD_RPC_TIMEOUT,
-#                                  max_reply_bytes from SSHD_MAX_REPLY_BYTES),
+#                                  max_reply_bytes from SSHD_MAX_REPLY_BYTES;
+#                                  no private_key when SSHD_USE_AGENT is set),
 #                                  inventory.static from the scenario "nodes".
 #   sshd_known_hosts_forget NAME   remove NAME's line (host key unknown).
 #   sshd_known_hosts_wrong NAME    replace NAME's key by another (changed).
@@ -162,7 +163,7 @@ sshd_write_config() {
   for k in "${!SSHD_PORTS[@]}"; do ports+="$k=${SSHD_PORTS[$k]} "; done
   for k in "${!SSHD_HOSTS[@]}"; do hosts+="$k=${SSHD_HOSTS[$k]} "; done
   SC_PORTS=$ports SC_HOSTS=$hosts SC_DIR=$SSHD_DIR SC_USER=$SSHD_USER \
-  SC_CONNECT=${SSHD_CONNECT_TIMEOUT:-5s} SC_RPC=${SSHD_RPC_TIMEOUT:-10s} SC_MAX=${SSHD_MAX_REPLY_BYTES:-} \
+  SC_CONNECT=${SSHD_CONNECT_TIMEOUT:-5s} SC_RPC=${SSHD_RPC_TIMEOUT:-10s} SC_MAX=${SSHD_MAX_REPLY_BYTES:-} SC_AGENT=${SSHD_USE_AGENT:-} \
   /usr/bin/python3 - "$scenario" > "$out" <<'PY'
 import json, os, sys
 sc = json.load(open(sys.argv[1]))
@@ -186,7 +187,8 @@ for site, s in sc.get("sites", {}).items():
             print("      %s: [%s]" % (prefix, ", ".join(router(r) for r in rs)))
 print("netconf:")
 print("  username: %s" % os.environ["SC_USER"])
-print("  private_key: %s/id_ed25519" % d)
+if not os.environ.get("SC_AGENT"):
+    print("  private_key: %s/id_ed25519" % d)
 print("  known_hosts: %s/known_hosts" % d)
 print("  connect_timeout: %s" % os.environ["SC_CONNECT"])
 print("  rpc_timeout: %s" % os.environ["SC_RPC"])
