@@ -52,15 +52,16 @@ gate_run() {
 gate_expect() {
   local re=$1; shift
   GATE_CHECKS=$((GATE_CHECKS + 1))
-  if [ $# -gt 0 ]; then grep -Eq -- "$re" "$@"; else cat "$OUT" "$ERR" | grep -Eq -- "$re"; fi \
-    || { gate_fail "$GATE_NAME: output lacks /$re/"; return 1; }
+  # grep the files themselves: `cat | grep -q` fails under pipefail (SIGPIPE).
+  [ $# -gt 0 ] || set -- "$OUT" "$ERR"
+  grep -Eq -- "$re" "$@" || { gate_fail "$GATE_NAME: output lacks /$re/"; return 1; }
 }
 
 gate_expect_not() {
   local re=$1; shift
   GATE_CHECKS=$((GATE_CHECKS + 1))
-  if [ $# -gt 0 ]; then ! grep -Eq -- "$re" "$@"; else ! cat "$OUT" "$ERR" | grep -Eq -- "$re"; fi \
-    || { gate_fail "$GATE_NAME: output has /$re/"; return 1; }
+  [ $# -gt 0 ] || set -- "$OUT" "$ERR"
+  ! grep -Eq -- "$re" "$@" || { gate_fail "$GATE_NAME: output has /$re/"; return 1; }
 }
 
 gate_done() {
