@@ -114,7 +114,7 @@ public:
         } else if (now - *polled > m_max_age) {
           // Fail closed (SPEC): data older than 3 collector intervals.
           o.error = "collector data for " + r.name + " is "
-                    + bgp::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(now - *polled))
+                    + bgp::format_duration(std::chrono::duration_cast<std::chrono::seconds>(now - *polled))
                     + " old (max " + bgp::format_duration(m_max_age) + ")";
           o.polled_at = *polled;
         } else {
