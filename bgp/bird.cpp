@@ -568,7 +568,8 @@ Expected<BirdStatus, ParseError> parse_bird_status(std::string_view reply)
       continue;
     }
     if (code == k_code_version || (code == -1 && !have_version && text.starts_with("BIRD "))) {
-      st.version = std::string(trim(text.substr(5)));
+      // "BIRD 1.6.8"; a 1000 line without the word is still a version line.
+      st.version = std::string(trim(text.starts_with("BIRD ") ? text.substr(5) : text));
       have_version = true;
     } else if (text.starts_with("Router ID is ")) {
       st.router_id = std::string(text.substr(13));

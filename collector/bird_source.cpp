@@ -51,7 +51,8 @@ Expected<BirdSocketRead, std::string> read_bird_socket(const std::string& socket
   return BirdSocketRead{std::move(*status), std::move(summary->sessions)};
 }
 
-BirdSource::BirdSource(std::vector<std::string> sockets) : m_sockets(std::move(sockets))
+BirdSource::BirdSource(std::vector<std::string> sockets, BirdSocketSet set)
+  : m_sockets(std::move(sockets)), m_defaults(set == BirdSocketSet::calico_pair && m_sockets.size() == 2)
 {
   if (m_sockets.empty()) {
     m_sockets = {k_default_bird_socket, k_default_bird6_socket};
@@ -79,7 +80,7 @@ Expected<std::vector<bgp::Session>, std::string> BirdSource::read(SteadyClock::t
     report.socket = path;
     // BIRD 2 answers both families on bird.ctl; calico-node with BIRD 2 has
     // no bird6.ctl. Only for the default pair: an explicit --socket must answer.
-    if (m_defaults && path == k_default_bird6_socket && bird2_seen && path_missing(path)) {
+    if (m_defaults && &path == &m_sockets.back() && bird2_seen && path_missing(path)) {
       report.ok = true;
       report.skipped = true;
       reports.push_back(std::move(report));

@@ -25,6 +25,11 @@ namespace bgpwatch::collector {
 inline constexpr const char* k_default_bird_socket = "/var/run/calico/bird.ctl";
 inline constexpr const char* k_default_bird6_socket = "/var/run/calico/bird6.ctl";
 
+enum class BirdSocketSet : std::uint8_t {
+  given,       // every socket must answer
+  calico_pair, // {bird.ctl, bird6.ctl}: bird6.ctl may be absent next to a BIRD 2
+};
+
 // What one socket said in the last read().
 struct BirdSocketReport
 {
@@ -40,8 +45,10 @@ struct BirdSocketReport
 class BirdSource : public NodeStateSource
 {
 public:
-  // Empty: Calico's default pair (and the BIRD 2 exception above).
-  explicit BirdSource(std::vector<std::string> sockets);
+  // Empty `sockets`: Calico's default pair. `calico_pair`: the two given
+  // sockets are {bird.ctl, bird6.ctl} elsewhere (a relocated run dir; tests),
+  // so the BIRD 2 exception above applies to the second.
+  explicit BirdSource(std::vector<std::string> sockets, BirdSocketSet set = BirdSocketSet::given);
 
   Expected<std::vector<bgp::Session>, std::string> read(SteadyClock::time_point deadline) override;
   // "BIRD control sockets /var/run/calico/bird.ctl, /var/run/calico/bird6.ctl"
@@ -61,7 +68,7 @@ public:
 
 private:
   std::vector<std::string> m_sockets;
-  bool m_defaults = false;
+  bool m_defaults = false; // m_sockets is {bird.ctl, bird6.ctl}: bird6 may be absent next to a BIRD 2
   mutable std::mutex m_mutex;
   std::vector<BirdSocketReport> m_reports;
 };

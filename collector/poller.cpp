@@ -94,7 +94,7 @@ Poller::~Poller()
 {
   // Close every session in parallel (each close is bounded), then wait.
   for (auto& [name, state] : m_routers) {
-    boost::asio::post(*m_pool, [state] {
+    boost::asio::post(*m_pool, [state = state] { // init-capture: clang 14 cannot capture a structured binding
       std::lock_guard lock(state->mutex);
       if (state->client) {
         state->client->close();

@@ -331,7 +331,7 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
         if (c.fqdn) {
           fmt::format_to(o, "({}{}{})", c.fqdn->hostname, c.fqdn->domain.empty() ? "" : ".", c.fqdn->domain);
         }
-        if (c.llgr) {
+        if (c.llgr && !c.llgr->families.empty()) {
           m_buf += '(';
           for (std::size_t i = 0; i < c.llgr->families.size(); ++i) {
             fmt::format_to(o, "{}{} stale {}s", i ? ", " : "", bgp::to_string(c.llgr->families[i].family),

@@ -399,6 +399,13 @@ TEST_CASE("bird status: version, clock and graceful restart recovery")
     CHECK(st.error().line == 2);
     CHECK(st.error().detail == "unexpected BIRD reply code 2002 in 'show status': 'name     proto    table    state  since       info'");
   }
+  SECTION("a short version line (found by fuzz_bird)")
+  {
+    auto st = parse_bird_status("1000-BIRD    \n0013 Daemon is up and running\n");
+    REQUIRE(st.has_value());
+    CHECK(st->version == "BIRD");
+    CHECK_FALSE(st->server_time.has_value());
+  }
   SECTION("a BIRD error reply")
   {
     auto st = parse_bird_status(fixture("1.6/error-syntax.raw"));

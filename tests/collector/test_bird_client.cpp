@@ -21,8 +21,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <spawn.h>
 #include <sys/socket.h>
@@ -383,4 +386,129 @@ TEST_CASE("bird source: sessions from every socket, fail closed on any unreadabl
     BirdSource source({});
     CHECK(source.sockets() == std::vector<std::string>{"/var/run/calico/bird.ctl", "/var/run/calico/bird6.ctl"});
   }
+}
+
+namespace {
+
+std::string read_fixture(const std::string& relative)
+{
+  const char* env = std::getenv("BGPWATCH_FIXTURES");
+  std::string dir = env ? env : "";
+  if (dir.empty()) {
+    const std::string here = __FILE__;
+    const std::string root = here.substr(0, here.rfind("tests/collector/"));
+    dir = (root.empty() ? std::string(".") : root) + "/fixtures";
+  }
+  std::ifstream in(dir + "/bird/" + relative, std::ios::binary);
+  REQUIRE(in.good());
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Replays bytes a real BIRD 2.0.12 sent (fixtures/bird/2.0/established) on a
+// Unix socket, for one connection: BIRD 2 is not installable next to the
+// `bird` package, and only the socket-pair rule is under test here.
+class Bird2Replay
+{
+public:
+  explicit Bird2Replay(std::string path) : m_path(std::move(path))
+  {
+    const std::string status = read_fixture("2.0/established/bird-status.raw");
+    const std::string all = read_fixture("2.0/established/bird-protocols-all.raw");
+    const auto first_line = [](const std::string& s) { return s.substr(0, s.find('\n') + 1); };
+    const auto after_first = [](const std::string& s) { return s.substr(s.find('\n') + 1); };
+    m_greeting = first_line(status);
+    m_replies = {{"show status", after_first(status)}, {"show protocols all", after_first(all)}};
+    m_fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(m_fd >= 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof(a.sun_path), "%s", m_path.c_str());
+    REQUIRE(::bind(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+    REQUIRE(::listen(m_fd, 4) == 0);
+    m_thread = std::thread([this] { serve_one(); });
+  }
+  ~Bird2Replay()
+  {
+    ::shutdown(m_fd, SHUT_RDWR);
+    m_thread.join();
+    ::close(m_fd);
+    ::unlink(m_path.c_str());
+  }
+
+private:
+  void serve_one()
+  {
+    const int c = ::accept(m_fd, nullptr, nullptr);
+    if (c < 0) {
+      return;
+    }
+    (void)!::write(c, m_greeting.data(), m_greeting.size());
+    std::string buf;
+    char chunk[256];
+    ssize_t n = 0;
+    while ((n = ::read(c, chunk, sizeof(chunk))) > 0) {
+      buf.append(chunk, static_cast<std::size_t>(n));
+      std::size_t nl = 0;
+      while ((nl = buf.find('\n')) != std::string::npos) {
+        const std::string command = buf.substr(0, nl);
+        buf.erase(0, nl + 1);
+        for (const auto& [cmd, reply] : m_replies) {
+          if (cmd == command) {
+            (void)!::write(c, reply.data(), reply.size());
+          }
+        }
+      }
+    }
+    ::close(c);
+  }
+
+  std::string m_path;
+  int m_fd = -1;
+  std::string m_greeting;
+  std::vector<std::pair<std::string, std::string>> m_replies;
+  std::thread m_thread;
+};
+
+} // namespace
+
+TEST_CASE("bird source: Calico's pair with BIRD 2 needs no bird6.ctl; with BIRD 1.6 it does")
+{
+  const std::string dir = make_temp_dir();
+  SECTION("BIRD 2 on bird.ctl, no bird6.ctl: fine")
+  {
+    Bird2Replay bird2(dir + "/bird.ctl");
+    BirdSource source({dir + "/bird.ctl", dir + "/bird6.ctl"}, BirdSocketSet::calico_pair);
+    auto r = source.read(SteadyClock::now() + 5s);
+    REQUIRE(r.has_value());
+    REQUIRE(r->size() == 2);
+    CHECK((*r)[0].address.to_string() == "10.64.0.1");
+    CHECK((*r)[1].address.to_string() == "2620:0:861:101::1");
+    CHECK((*r)[0].local_as == 64601u);
+    CHECK((*r)[0].uptime_seconds == 22); // BIRD's own clock from its show status
+    const auto reports = source.last_reports();
+    REQUIRE(reports.size() == 2);
+    CHECK(reports[0].status->version == "2.0.12");
+    CHECK(reports[1].skipped);
+    CHECK(reports[1].ok);
+  }
+  SECTION("the same sockets given explicitly: bird6.ctl must answer")
+  {
+    Bird2Replay bird2(dir + "/bird.ctl");
+    BirdSource source({dir + "/bird.ctl", dir + "/bird6.ctl"});
+    auto r = source.read(SteadyClock::now() + 5s);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().starts_with("BIRD control socket " + dir + "/bird6.ctl does not exist"));
+  }
+  SECTION("BIRD 1.6 on bird.ctl: a missing bird6.ctl is an error")
+  {
+    auto& d = daemon();
+    BirdSource source({d.socket(), dir + "/bird6.ctl"}, BirdSocketSet::calico_pair);
+    auto r = source.read(SteadyClock::now() + 5s);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().starts_with("BIRD control socket " + dir + "/bird6.ctl does not exist"));
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
