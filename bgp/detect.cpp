@@ -161,7 +161,20 @@ bool is_junos_text_line(std::string_view line) noexcept
   if (starts_with_words(t, {"Peer", "AS", "InPkt"})) {
     return true;
   }
-  return t.find("show bgp summary") != std::string_view::npos;
+  if (t.find("show bgp summary") != std::string_view::npos) {
+    return true;
+  }
+  // A Junos CLI prompt with a command ("user@cr1-eqiad> show route"): a
+  // paste, so the text parser can say which command it is not.
+  std::string_view first;
+  for_each_word(t, [&](std::string_view w) {
+    if (first.empty()) {
+      first = w;
+    }
+  });
+  const auto at = first.find('@');
+  return at != std::string_view::npos && at > 0 && first.size() > at + 2
+         && (first.back() == '>' || first.back() == '#') && first != t;
 }
 
 } // namespace

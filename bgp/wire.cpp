@@ -645,6 +645,7 @@ Expected<Message, DecodeError> decode_update(ByteReader r, const DecodeContext& 
   WIRE_ASSIGN(u.withdrawn_count, count_nlri(withdrawn, ipv4_unicast, ctx, "withdrawn routes"));
 
   std::bitset<256> seen;
+  u.attribute_types.reserve(8); // one allocation for the usual 3-6 attributes
   while (!attrs.empty()) {
     WIRE_READ(flags, attrs.u8(), DecodeErrc::update_malformed_attribute_list, "attribute flags");
     WIRE_READ(type, attrs.u8(), DecodeErrc::update_malformed_attribute_list, "attribute type");

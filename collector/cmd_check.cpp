@@ -1,16 +1,13 @@
-// Placeholder until this command is built; it refuses to run rather than
-// pretend. Owner replaces this file.
-#include "collector/commands.hpp"
-#include "collector/exit_code.hpp"
-
-#include <iostream>
+// collector/cmd_check.cpp: `bgpwatch check --node N [gate options]`: one
+// poll, one verdict, the SPEC exit code (0 ready, 1 not ready, 2 usage or
+// configuration, 3 unknown). The pre-uncordon check.
+#include "collector/gate_command.hpp"
 
 namespace bgpwatch::collector {
 
-int cmd_check(const GlobalOptions&, const CommandArgs&)
+int cmd_check(const GlobalOptions& global, const CommandArgs& args)
 {
-  std::cerr << "bgpwatch: 'check' is not implemented in this build\n";
-  return to_int(ExitCode::usage);
+  return run_one_poll(GateCommand::check, global, args);
 }
 
 } // namespace bgpwatch::collector

@@ -4,6 +4,7 @@
 // -t expiry, from the watchdog. Everything else goes to stderr (-v) or
 // nowhere; bad arguments are UNKNOWN with a short usage.
 #include "bgp/timeparse.hpp"
+#include "collector/collector_source.hpp"
 #include "collector/commands.hpp"
 #include "collector/config.hpp"
 #include "collector/inventory.hpp"
@@ -24,6 +25,9 @@
 namespace bgpwatch::collector {
 
 namespace {
+
+// How close to -t a poll that gave up counts as having timed out.
+constexpr auto k_deadline_slack = std::chrono::milliseconds(500);
 
 int print_result(const CheckResult& result, bool long_output)
 {
@@ -67,9 +71,11 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     if (!watchdog.claim_output()) {
       return to_int(PluginState::unknown); // the watchdog prints and exits
     }
-    if (SteadyClock::now() >= deadline) {
-      // Sources give up at the deadline too; say so rather than blaming the
-      // routers one by one.
+    // Sources give up at (or just before) the deadline too: a result that
+    // arrives then with something unreadable is the timeout, and is said so
+    // rather than blaming the routers one by one.
+    const bool incomplete = result.state == PluginState::unknown;
+    if (SteadyClock::now() >= deadline || (incomplete && SteadyClock::now() >= deadline - k_deadline_slack)) {
       const std::string line = PluginWatchdog::timeout_line(options.timeout, watchdog.waiting()) + "\n";
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
@@ -103,7 +109,9 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     }
     source = std::make_unique<ReplaySource>(std::move(replays), now);
   } else if (options.collector) {
-    return finish(unknown_result("--collector is not available in this build"));
+    // SPEC: collector data older than 3 intervals is Unknown (fail closed).
+    source = make_collector_source(*options.collector,
+                                   std::chrono::duration_cast<std::chrono::seconds>(3 * config->collector.interval));
   } else {
     source = std::make_unique<NetconfSource>(config->netconf);
   }

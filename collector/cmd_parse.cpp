@@ -43,7 +43,7 @@ Expected<Parsed, std::string> parse_one(const std::string& path)
     // Replaced when the BIRD parser / pcap summariser land on main.
     return Unexpected(name + ": " + std::string(bgp::to_string(format)) + " input is not supported in this build yet");
   }
-  auto parsed = parse_router_reply(name, *content);
+  auto parsed = parse_saved_reply(name, *content);
   if (!parsed) {
     return Unexpected(parsed.error());
   }

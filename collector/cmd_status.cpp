@@ -1,16 +1,12 @@
-// Placeholder until this command is built; it refuses to run rather than
-// pretend. Owner replaces this file.
-#include "collector/commands.hpp"
-#include "collector/exit_code.hpp"
-
-#include <iostream>
+// collector/cmd_status.cpp: `bgpwatch status --node N`: the node's expected
+// sessions, their states and the verdict, from one poll (exit codes as check).
+#include "collector/gate_command.hpp"
 
 namespace bgpwatch::collector {
 
-int cmd_status(const GlobalOptions&, const CommandArgs&)
+int cmd_status(const GlobalOptions& global, const CommandArgs& args)
 {
-  std::cerr << "bgpwatch: 'status' is not implemented in this build\n";
-  return to_int(ExitCode::usage);
+  return run_one_poll(GateCommand::status, global, args);
 }
 
 } // namespace bgpwatch::collector

@@ -135,6 +135,7 @@ Expected<Node, InventoryError> Inventory::resolve(std::string_view name, SteadyC
                                      + ": no inventory sources configured (inventory: static, kubernetes, dns)"});
   }
   std::vector<std::string> tried;
+  bool any_failed = false;
   for (const auto& source : m_sources) {
     const std::string kind(source->kind());
     auto found = source->find(name, deadline);
@@ -142,6 +143,7 @@ Expected<Node, InventoryError> Inventory::resolve(std::string_view name, SteadyC
       // The source could not answer: say so, and let a later source that
       // does know the node answer (its addresses are just as real).
       tried.push_back(kind + ": " + found.error());
+      any_failed = true;
       continue;
     }
     if (found->empty()) {
@@ -150,7 +152,8 @@ Expected<Node, InventoryError> Inventory::resolve(std::string_view name, SteadyC
     }
     if (found->size() > 1) {
       return Unexpected(InventoryError{"node name " + quoted + " is ambiguous in " + kind + ": "
-                                       + join_names(*found) + " (use the full name)"});
+                                       + join_names(*found) + " (use the full name)",
+                                       InventoryErrc::ambiguous});
     }
     Node node = std::move(found->front());
     if (m_config.find_site(node.site) == nullptr) {
@@ -167,7 +170,7 @@ Expected<Node, InventoryError> Inventory::resolve(std::string_view name, SteadyC
     message += (i == 0 ? "" : "; ") + tried[i];
   }
   message += ")";
-  return Unexpected(InventoryError{message});
+  return Unexpected(InventoryError{message, any_failed ? InventoryErrc::unavailable : InventoryErrc::not_found});
 }
 
 Expected<std::vector<Node>, InventoryError> Inventory::nodes(std::optional<std::string> site,

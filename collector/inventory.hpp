@@ -32,10 +32,20 @@ struct Node
   friend bool operator==(const Node&, const Node&) = default;
 };
 
+// What kind of failure, for programs (exit codes); message is for people.
+enum class InventoryErrc : std::uint8_t {
+  not_found,   // every source answered, none knows the node (a usage error)
+  unavailable, // none knows it, but some source could not answer and might (unknown: retry)
+  ambiguous,   // a short name matched two nodes
+  invalid,     // unusable: bad name, unknown --site, node in an unconfigured site or without
+               // addresses, no sources configured, a listing failed
+};
+
 // Says what was tried and what each source answered.
 struct InventoryError
 {
   std::string message;
+  InventoryErrc code = InventoryErrc::invalid;
 };
 
 // One place nodes come from. Implementations: static (config), Kubernetes

@@ -17,12 +17,27 @@ pcap_t* h(void* p)
   return static_cast<pcap_t*>(p);
 }
 
+// "tcp port 179" does not look past VLAN tags in a file (BPF offsets are
+// fixed); on Ethernet the default also matches one or two tags (802.1Q,
+// QinQ; nested, since each "vlan" moves the offsets of what follows). A
+// filter given by the user is used as written.
+constexpr const char* k_default_bpf_ethernet =
+  "tcp port 179 or (vlan and (tcp port 179 or (vlan and tcp port 179)))";
+
 Expected<void, PcapError> apply_filter(pcap_t* p, const std::string& bpf)
 {
   if (bpf.empty()) {
     return {};
   }
   bpf_program prog{};
+  if (bpf == k_default_bpf && pcap_datalink(p) == DLT_EN10MB
+      && pcap_compile(p, &prog, k_default_bpf_ethernet, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+    const int rc = pcap_setfilter(p, &prog);
+    pcap_freecode(&prog);
+    if (rc == 0) {
+      return {};
+    }
+  }
   if (pcap_compile(p, &prog, bpf.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
     return Unexpected(PcapError{PcapError::Kind::bad_filter,
                                 "bad BPF filter '" + bpf + "': " + std::string(pcap_geterr(p))});

@@ -94,7 +94,7 @@ Poller::~Poller()
 {
   // Close every session in parallel (each close is bounded), then wait.
   for (auto& [name, state] : m_routers) {
-    boost::asio::post(*m_pool, [state] {
+    boost::asio::post(*m_pool, [state = state] { // init-capture: clang 14 cannot capture a structured binding
       std::lock_guard lock(state->mutex);
       if (state->client) {
         state->client->close();
@@ -155,10 +155,13 @@ std::vector<PollResult> Poller::poll_detailed(const std::vector<RouterConfig>& r
       std::lock_guard lock(shared->mutex);
       ++shared->pending;
     }
-    boost::asio::post(*m_pool, [this, shared, state, router = routers[i], i, deadline] {
+    // The worker stops a little before the poll deadline, so its precise
+    // error (what timed out, where) wins over the generic "no answer".
+    const auto margin = std::min<SteadyClock::duration>(std::chrono::milliseconds(100), (deadline - start) / 10);
+    boost::asio::post(*m_pool, [this, shared, state, router = routers[i], i, worker_deadline = deadline - margin] {
       PollResult r;
       try {
-        r = poll_one(router, *state, deadline);
+        r = poll_one(router, *state, worker_deadline);
       } catch (const std::exception& e) {
         r.observation = failed(router.name, router.name + ": internal error while polling: " + e.what());
       }

@@ -112,10 +112,8 @@ nlohmann::json poll_event(const GateReport& report, std::chrono::milliseconds re
 
 nlohmann::json result_event(const GateReport& report)
 {
-  nlohmann::json j = {{"event", "result"}};
-  for (auto& [k, v] : report_to_json(report).items()) {
-    j[k] = v;
-  }
+  nlohmann::json j = report_to_json(report);
+  j["event"] = "result";
   return j;
 }
 

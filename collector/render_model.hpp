@@ -14,7 +14,7 @@
 
 namespace bgpwatch::collector {
 
-struct RouterStatus
+struct RouterPollStatus
 {
   std::string name;
   bool ok = false;
@@ -31,7 +31,7 @@ struct GateReport
   bgp::WallClock::time_point now{};
   std::optional<bgp::WallClock::time_point> since;
   bgp::Verdict verdict;
-  std::vector<RouterStatus> routers;
+  std::vector<RouterPollStatus> routers;
   int exit_code = 3;
   // How a wait ended when not by a verdict: "deadline passed after 10m",
   // "interrupted by SIGTERM". Empty for one-poll commands.

@@ -151,4 +151,21 @@ void render_verdict_text(const GateReport& report, std::ostream& out)
   }
 }
 
+void render_check_text(const GateReport& report, std::ostream& out)
+{
+  std::size_t ready = 0;
+  for (const auto& v : report.verdict.sessions) {
+    ready += v.readiness == bgp::Readiness::ready ? 1 : 0;
+  }
+  out << report.node.value_or("this node") << ": " << verdict_word(report.verdict.overall) << ", " << ready << "/"
+      << report.verdict.sessions.size() << " expected sessions ready (exit " << report.exit_code << ")";
+  if (report.stopped) {
+    out << ", " << *report.stopped;
+  }
+  out << '\n';
+  for (const auto& r : report_reasons(report)) {
+    out << "  " << r << '\n';
+  }
+}
+
 } // namespace bgpwatch::collector

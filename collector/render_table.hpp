@@ -37,6 +37,10 @@ void render_parse_text(bgp::InputFormat format, const bgp::Summary& summary, std
 // and every reason a session is not ready.
 void render_verdict_text(const GateReport& report, std::ostream& out);
 
+// check text output: one verdict line ("kubernetes1003.eqiad.wmnet: NOT
+// READY, 3/4 sessions ready (exit 1)"), then every reason.
+void render_check_text(const GateReport& report, std::ostream& out);
+
 // The rows of the verdict table (also the live progress table).
 TextTable verdict_table(const GateReport& report);
 

@@ -66,7 +66,7 @@ Expected<std::string, std::string> read_input_file(const std::string& path, std:
   return read_stream(in, path, max_bytes);
 }
 
-Expected<ParsedInput, std::string> parse_router_reply(const std::string& path, const std::string& content)
+Expected<ParsedInput, std::string> parse_saved_reply(const std::string& path, const std::string& content)
 {
   ParsedInput out;
   out.format = bgp::detect_format(content);
@@ -123,7 +123,7 @@ std::vector<bgp::RouterObservation> ReplaySource::poll(const std::vector<RouterC
       out.push_back(std::move(o));
       continue;
     }
-    auto parsed = parse_router_reply(spec->file, *content);
+    auto parsed = parse_saved_reply(spec->file, *content);
     if (!parsed) {
       o.error = parsed.error();
       out.push_back(std::move(o));

@@ -28,7 +28,7 @@ struct ParsedInput
   bgp::InputFormat format = bgp::InputFormat::unknown;
   bgp::Summary summary;
 };
-Expected<ParsedInput, std::string> parse_router_reply(const std::string& path, const std::string& content);
+Expected<ParsedInput, std::string> parse_saved_reply(const std::string& path, const std::string& content);
 
 class ReplaySource : public StateSource
 {

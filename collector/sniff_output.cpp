@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <iterator>
 
@@ -330,7 +331,7 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
         if (c.fqdn) {
           fmt::format_to(o, "({}{}{})", c.fqdn->hostname, c.fqdn->domain.empty() ? "" : ".", c.fqdn->domain);
         }
-        if (c.llgr) {
+        if (c.llgr && !c.llgr->families.empty()) {
           m_buf += '(';
           for (std::size_t i = 0; i < c.llgr->families.size(); ++i) {
             fmt::format_to(o, "{}{} stale {}s", i ? ", " : "", bgp::to_string(c.llgr->families[i].family),
@@ -628,7 +629,10 @@ void SniffPrinter::summary(const SniffEngine& engine)
       fmt::format_to(o, "  stream losses: {} bytes skipped to resynchronise, {} gaps ({} bytes)\n", st.resync_bytes,
                      st.gaps, st.gap_bytes);
     }
-    if (!sessions.empty()) {
+    const bool any_inferred = std::any_of(sessions.begin(), sessions.end(), [](const auto& s) {
+      return s.state == bgp::SessionState::established && s.inferred;
+    });
+    if (any_inferred) {
       m_buf += "  (* Established inferred: the capture started mid-session)\n";
     }
   }

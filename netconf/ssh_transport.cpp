@@ -202,6 +202,10 @@ void SshChannel::shutdown() noexcept
   if (!m_impl) {
     return;
   }
+  if (m_impl->session) {
+    // Closing sends small packets; never let that block for long.
+    set_ssh_timeout(m_impl->session, SteadyClock::now() + std::chrono::seconds(2));
+  }
   if (m_impl->channel) {
     if (ssh_channel_is_open(m_impl->channel)) {
       ssh_channel_send_eof(m_impl->channel);

@@ -4,6 +4,7 @@
 // so new modes (e.g. a mirror of a live daemon) are one row and one
 // ReplySource away.
 #include "netconf/sim/junos_reply.hpp"
+#include "netconf/sim/mirror.hpp"
 #include "netconf/sim/scenario.hpp"
 #include "netconf/sim/server.hpp"
 
@@ -31,6 +32,7 @@ struct SimOptions
   std::optional<double> now_unix;   // --now: freeze the clock (tests)
   std::optional<Framing> framing;   // --framing: overrides the router's
   bool print = false;               // --print: write the reply body and exit
+  std::string mirror_command;       // --mirror-command: answer from a live daemon (mirror.hpp)
 };
 
 struct OptionSpec
@@ -75,6 +77,8 @@ const std::vector<OptionSpec>& options_table()
        }
        return std::string();
      }},
+    {"--mirror-command", true, "CMD  mirror mode: answer from CMD's output (FRR 'show bgp summary json'), no scenario",
+     [](SimOptions& o, const std::string& v) { o.mirror_command = v; return std::string(); }},
     {"--print", false, "           print the <get-bgp-summary-information> reply body and exit",
      [](SimOptions& o, const std::string&) { o.print = true; return std::string(); }},
   };
@@ -130,6 +134,27 @@ int main(int argc, char** argv)
       std::cerr << "bgpwatch-netconf-sim: " << arg << ": " << e << "\n";
       return 2;
     }
+  }
+  if (!opts.mirror_command.empty() && !opts.router.empty()) {
+    ServerOptions server;
+    server.router_name = opts.router;
+    server.framing = opts.framing.value_or(Framing::eom);
+    server.session_id = static_cast<std::uint32_t>(::getpid());
+    server.clock = [] { return 0.0; };
+    MirrorOptions mirror;
+    mirror.command = opts.mirror_command;
+    mirror.release = server.release;
+    MirrorReplySource source(mirror);
+    if (opts.print) {
+      auto body = source.bgp_summary(0);
+      if (!body) {
+        std::cerr << "bgpwatch-netconf-sim: " << body.error() << "\n";
+        return 1;
+      }
+      std::cout << rpc_reply("1", server.release, *body);
+      return 0;
+    }
+    return serve(STDIN_FILENO, STDOUT_FILENO, source, server);
   }
   if (opts.scenario_path.empty() || opts.router.empty()) {
     std::cerr << "bgpwatch-netconf-sim: --scenario and --router are required\n";

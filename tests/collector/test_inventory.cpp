@@ -155,6 +155,12 @@ TEST_CASE("inventory: a short name matching two nodes is an error listing both")
   CHECK(r.error().message
         == "node name 'kubernetes2005' is ambiguous in static: kubernetes2005.codfw.wmnet, "
            "kubernetes2005.eqiad.wmnet (use the full name)");
+  CHECK(r.error().code == InventoryErrc::ambiguous);
+
+  auto unknown = inv.resolve("kubernetes1099.eqiad.wmnet", soon());
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().message == "unknown node 'kubernetes1099.eqiad.wmnet' (tried static: not found)");
+  CHECK(unknown.error().code == InventoryErrc::not_found);
 }
 
 TEST_CASE("inventory: an unknown node lists every source tried and what it said")
@@ -171,12 +177,15 @@ TEST_CASE("inventory: an unknown node lists every source tried and what it said"
   CHECK(r.error().message
         == "unknown node 'kubernetes1099' (tried static: not found; kubernetes: https://10.0.0.1:6443: connection "
            "refused; dns: not found)");
+  // A source that could not answer might know the node: unknown, not a usage error.
+  CHECK(r.error().code == InventoryErrc::unavailable);
 
   Inventory none(load("sites: {eqiad: {asn: 64601, routers: [cr1]}}\n"));
   auto r2 = none.resolve("kubernetes1003", soon());
   REQUIRE_FALSE(r2.has_value());
   CHECK(r2.error().message
         == "unknown node 'kubernetes1003': no inventory sources configured (inventory: static, kubernetes, dns)");
+  CHECK(r2.error().code == InventoryErrc::invalid);
   CHECK(none.resolve("", soon()).error().message == "empty node name");
 }
 
@@ -221,6 +230,7 @@ TEST_CASE("inventory: sources are tried in order and the first that knows the no
     CHECK(r.error().message
           == "node kubernetes4001.ulsfo.wmnet (from kubernetes) is in site 'ulsfo', which is not configured under "
              "sites");
+    CHECK(r.error().code == InventoryErrc::invalid);
   }
 }
 

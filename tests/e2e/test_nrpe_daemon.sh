@@ -107,21 +107,28 @@ for proto in "" "-2"; do
   done
 done
 
-# The exit codes themselves, through NRPE v2.
+# The exit codes themselves, through NRPE v2, and a line of each output.
+# want NAME CODE REGEX: exit code CODE and some line matching REGEX.
 want() {
-  local name=$1 code=$2 out rc
+  local name=$1 code=$2 regex=$3 out rc
   out=$("$CHECK_NRPE" -2 -H 127.0.0.1 -p "$port" -t 60 -c "$name"); rc=$?
-  if [ "$rc" != "$code" ]; then echo "FAIL: $name exit $rc, want $code"; fail=1; fi
-  printf '%s\n' "$out"
+  if [ "$rc" != "$code" ]; then
+    echo "FAIL: $name exit $rc, want $code"; fail=1
+  elif ! grep -Eq -- "$regex" <<<"$out"; then
+    echo "FAIL: $name: no line matches /$regex/"; echo "$out"; fail=1
+  else
+    echo "ok: $name exit $rc"
+  fi
+  last_out=$out
 }
-want bgp_ok 0 | grep -q '^BGPWATCH OK - kubernetes1003.eqiad.wmnet: 4/4 sessions established | established=4;' || { echo "FAIL: bgp_ok line"; fail=1; }
-want bgp_warning 1 | grep -q '^BGPWATCH WARNING - ' || { echo "FAIL: bgp_warning line"; fail=1; }
-want bgp_critical 2 | grep -qx 'cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for 41s, 3 flaps' || { echo "FAIL: bgp_critical long output"; fail=1; }
-want bgp_unknown 3 | grep -q '^BGPWATCH UNKNOWN - ' || { echo "FAIL: bgp_unknown line"; fail=1; }
-want bgp_usage 3 | grep -q '^BGPWATCH UNKNOWN - --node needs a value' || { echo "FAIL: bgp_usage line"; fail=1; }
-big=$(want bgp_big 2)
-if [ "$(printf '%s' "$big" | wc -c)" -gt 1024 ] || ! tail -n1 <<<"$big" | grep -q '^… and [0-9]* more$'; then
-  echo "FAIL: bgp_big over v2 is not our capped output"; echo "$big"; fail=1
+want bgp_ok 0 '^BGPWATCH OK - kubernetes1003.eqiad.wmnet: 4/4 sessions established [|] established=4;'
+want bgp_warning 1 '^BGPWATCH WARNING - '
+want bgp_critical 2 '^cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for 41s, 3 flaps$'
+want bgp_unknown 3 '^BGPWATCH UNKNOWN - '
+want bgp_usage 3 '^BGPWATCH UNKNOWN - --node needs a value$'
+want bgp_big 2 '^… and [0-9]+ more$'
+if [ "$(printf '%s\n' "$last_out" | wc -c)" -gt 1024 ] || ! tail -n1 <<<"$last_out" | grep -q '^… and [0-9]* more$'; then
+  echo "FAIL: bgp_big over v2 is not our capped output"; echo "$last_out"; fail=1
 fi
 # Arguments from the network are refused (dont_blame_nrpe=0).
 out=$("$CHECK_NRPE" -H 127.0.0.1 -p "$port" -t 60 -c bgp_ok -a x 2>&1); rc=$?

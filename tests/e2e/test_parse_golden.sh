@@ -2,7 +2,8 @@
 # bgpwatch parse against goldens: for every Junos fixture (fixtures/junos/*),
 # the JSON output (fixtures/golden/parse/<case>.json), the text table
 # (<case>.txt), or for inputs that must fail, the exit code and stderr
-# (<case>.err). Volatile fields are masked before comparing (none today in
+# (<case>.err). <case> is the fixture's file name with '.' -> '_'
+# (bad_truncated.xml -> bad_truncated_xml): XML and text fixtures share names. Volatile fields are masked before comparing (none today in
 # parse output, but the mask runs so goldens stay stable if they appear).
 # BGPWATCH_UPDATE_GOLDEN=1 rewrites the goldens; a mismatch leaves
 # <case>.actual (or .actual.txt / .actual.err) beside the golden.
@@ -42,7 +43,7 @@ shopt -s nullglob
 inputs=("$BGPWATCH_FIXTURES"/junos/*.xml "$BGPWATCH_FIXTURES"/junos/*.txt)
 [ ${#inputs[@]} -gt 0 ] || { echo "FAIL: no Junos fixtures found"; exit 1; }
 for f in "${inputs[@]}"; do
-  case_name=$(basename "${f%.*}")
+  case_name=$(basename "$f" | tr . _)
   "$BGPWATCH" --format json parse "$f" > "$work/out.json" 2> "$work/err"; rc=$?
   if [ $rc = 0 ]; then
     [ -s "$work/err" ] && { echo "FAIL: $case_name: exit 0 but stderr: $(cat "$work/err")"; fail=$((fail + 1)); }
@@ -65,7 +66,8 @@ done
 for g in "$GOLDEN"/*.json "$GOLDEN"/*.err; do
   base=$(basename "${g%.*}")
   case $base in *.actual) continue;; esac
-  ls "$BGPWATCH_FIXTURES/junos/$base".* >/dev/null 2>&1 || { echo "FAIL: golden $g has no fixture"; fail=$((fail + 1)); }
+  fixture="$BGPWATCH_FIXTURES/junos/${base%_*}.${base##*_}"
+  [ -f "$fixture" ] || { echo "FAIL: golden $g has no fixture ($fixture)"; fail=$((fail + 1)); }
 done
 
 echo "parse goldens: $checked compared, $fail failed"

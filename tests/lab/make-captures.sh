@@ -78,13 +78,17 @@ case_admin_shutdown() {
   finish admin-shutdown
 }
 
-# BIRD hangs (SIGSTOP): the router's 9 s hold timer expires, NOTIFICATION 4/0
+# BIRD hangs (SIGSTOP): the router's 9 s hold timer expires, NOTIFICATION 4/0.
+# The capture starts before the session, so the OPENs (hold time) are in it.
 case_hold_expiry() {
   fresh AF=ipv4 HOLD=9 KEEPALIVE=3
+  "$LAB" stop-node 1
+  start hold-expiry
+  "$LAB" start-node 1
+  "$LAB" wait-established 30
   local before
   before=$(established_count 10.64.0.11)
-  start hold-expiry
-  sleep 1
+  sleep 4
   "$LAB" pause node 1
   sleep 11
   "$LAB" resume node 1

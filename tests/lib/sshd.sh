@@ -16,7 +16,8 @@
 #                                  netconf-subsystem, or nothing: "" = no
 #                                  netconf subsystem at all). The sshd takes
 #                                  client keys from SSHD_AUTHORIZED_KEYS if
-#                                  set (default $SSHD_DIR/authorized_keys).
+#                                  set (default $SSHD_DIR/authorized_keys), and
+#                                  listens on SSHD_NEXT_PORT if set.
 #   sshd_blackhole NAME            a 127.0.0.1 port whose accept queue is full
 #                                  (SYNs dropped: TCP connect never finishes);
 #                                  sets SSHD_PORTS[NAME].
@@ -27,7 +28,8 @@
 #                                  127.0.0.1; port SSHD_PORTS[NAME]), netconf
 #                                  (user, key, known_hosts, timeouts from
 #                                  SSHD_CONNECT_TIMEOUT / SSHD_RPC_TIMEOUT,
-#                                  max_reply_bytes from SSHD_MAX_REPLY_BYTES),
+#                                  max_reply_bytes from SSHD_MAX_REPLY_BYTES;
+#                                  no private_key when SSHD_USE_AGENT is set),
 #                                  inventory.static from the scenario "nodes".
 #   sshd_known_hosts_forget NAME   remove NAME's line (host key unknown).
 #   sshd_known_hosts_wrong NAME    replace NAME's key by another (changed).
@@ -101,39 +103,58 @@ sshd_port() {
 }
 
 # sshd_start_subsystem NAME CMD... ("" as CMD: no netconf subsystem)
+# A free port can be taken by another test between sshd_free_port and
+# sshd's bind: wait for sshd's own "Server listening" line (not just an
+# open port, which could be someone else's) and retry on a new port if it
+# exits instead.
 sshd_start_subsystem() {
   local name=$1; shift
-  local port conf
-  port=$(sshd_free_port)
+  local port conf pid attempt i
   conf=$SSHD_DIR/sshd-$name.conf
-  {
-    echo "Port $port"
-    echo "ListenAddress 127.0.0.1"
-    echo "HostKey $SSHD_DIR/host_ed25519"
-    echo "PidFile $SSHD_DIR/sshd-$name.pid"
-    echo "AuthorizedKeysFile ${SSHD_AUTHORIZED_KEYS:-$SSHD_DIR/authorized_keys}"
-    echo "PermitRootLogin prohibit-password"
-    echo "PasswordAuthentication no"
-    echo "KbdInteractiveAuthentication no"
-    echo "UsePAM no"
-    echo "StrictModes no"
-    echo "MaxStartups 200"
-    echo "MaxSessions 50"
-    echo "LogLevel VERBOSE"
-    # sshd runs the subsystem through the login shell; bash then sources
-    # ~/.bashrc (it does for sshd sessions when SHLVL < 2), which can take
-    # seconds (pyenv init). SHLVL=1 makes bash skip it.
-    echo "SetEnv SHLVL=1"
-    if [ -n "$*" ]; then
-      echo "Subsystem netconf $*"
-    fi
-  } > "$conf"
-  /usr/sbin/sshd -t -f "$conf" || { echo "sshd config for $name is invalid" >&2; return 1; }
-  /usr/sbin/sshd -D -e -f "$conf" 2> "$SSHD_DIR/sshd-$name.log" &
-  SSHD_PIDS+=($!)
-  SSHD_PORTS[$name]=$port
-  sshd_wait_port "$port" || return 1
-  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" >> "$SSHD_DIR/known_hosts"
+  for attempt in 1 2 3 4 5; do
+    port=${SSHD_NEXT_PORT:-$(sshd_free_port)}
+    {
+      echo "Port $port"
+      echo "ListenAddress 127.0.0.1"
+      echo "HostKey $SSHD_DIR/host_ed25519"
+      echo "PidFile $SSHD_DIR/sshd-$name.pid"
+      echo "AuthorizedKeysFile ${SSHD_AUTHORIZED_KEYS:-$SSHD_DIR/authorized_keys}"
+      echo "PermitRootLogin prohibit-password"
+      echo "PasswordAuthentication no"
+      echo "KbdInteractiveAuthentication no"
+      echo "UsePAM no"
+      echo "StrictModes no"
+      echo "MaxStartups 200"
+      echo "MaxSessions 50"
+      echo "LogLevel VERBOSE"
+      # sshd runs the subsystem through the login shell; bash then sources
+      # ~/.bashrc (it does for sshd sessions when SHLVL < 2), which can take
+      # seconds (pyenv init). SHLVL=1 makes bash skip it.
+      echo "SetEnv SHLVL=1"
+      if [ -n "$*" ]; then
+        echo "Subsystem netconf $*"
+      fi
+    } > "$conf"
+    /usr/sbin/sshd -t -f "$conf" || { echo "sshd config for $name is invalid" >&2; return 1; }
+    /usr/sbin/sshd -D -e -f "$conf" 2> "$SSHD_DIR/sshd-$name.log" &
+    pid=$!
+    for i in $(seq 1 200); do
+      if grep -q "Server listening on 127.0.0.1 port $port" "$SSHD_DIR/sshd-$name.log" 2>/dev/null; then
+        SSHD_PIDS+=("$pid")
+        SSHD_PORTS[$name]=$port
+        echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" >> "$SSHD_DIR/known_hosts"
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    [ -z "${SSHD_NEXT_PORT:-}" ] || break
+  done
+  echo "sshd for $name did not start:" >&2
+  cat "$SSHD_DIR/sshd-$name.log" >&2
+  return 1
 }
 
 # sshd_start_router NAME SCENARIO [SIM_ARGS...]
@@ -161,7 +182,7 @@ sshd_write_config() {
   for k in "${!SSHD_PORTS[@]}"; do ports+="$k=${SSHD_PORTS[$k]} "; done
   for k in "${!SSHD_HOSTS[@]}"; do hosts+="$k=${SSHD_HOSTS[$k]} "; done
   SC_PORTS=$ports SC_HOSTS=$hosts SC_DIR=$SSHD_DIR SC_USER=$SSHD_USER \
-  SC_CONNECT=${SSHD_CONNECT_TIMEOUT:-5s} SC_RPC=${SSHD_RPC_TIMEOUT:-10s} SC_MAX=${SSHD_MAX_REPLY_BYTES:-} \
+  SC_CONNECT=${SSHD_CONNECT_TIMEOUT:-5s} SC_RPC=${SSHD_RPC_TIMEOUT:-10s} SC_MAX=${SSHD_MAX_REPLY_BYTES:-} SC_AGENT=${SSHD_USE_AGENT:-} \
   /usr/bin/python3 - "$scenario" > "$out" <<'PY'
 import json, os, sys
 sc = json.load(open(sys.argv[1]))
@@ -185,7 +206,8 @@ for site, s in sc.get("sites", {}).items():
             print("      %s: [%s]" % (prefix, ", ".join(router(r) for r in rs)))
 print("netconf:")
 print("  username: %s" % os.environ["SC_USER"])
-print("  private_key: %s/id_ed25519" % d)
+if not os.environ.get("SC_AGENT"):
+    print("  private_key: %s/id_ed25519" % d)
 print("  known_hosts: %s/known_hosts" % d)
 print("  connect_timeout: %s" % os.environ["SC_CONNECT"])
 print("  rpc_timeout: %s" % os.environ["SC_RPC"])
