@@ -2,7 +2,8 @@
 # gate -- CMD against the simulator: CMD runs only when ready, with the same
 # stdin/stdout, and gate exits with its status (128+N if killed by signal N);
 # not ready: CMD never runs. SIGTERM during a wait: exit 1 with a report.
-. "$BGPWATCH_SOURCE_DIR/tests/lib/gate_e2e.sh"
+: "${BGPWATCH_SOURCE_DIR:?set by CTest}"
+. "$BGPWATCH_SOURCE_DIR/tests/lib/gate_e2e.sh" || exit 1
 sshd_require_root
 export SSHD_START=$(date +%s)
 gate_world "$SCENARIOS/gate-never-up.json" cr1-eqiad cr2-eqiad

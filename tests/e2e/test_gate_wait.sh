@@ -3,7 +3,8 @@
 # sshd (tests/lib/sshd.sh), one scenario timeline per case
 # (fixtures/scenarios/gate-*.json): exit codes, the report's wording, and
 # the number of SSH sessions opened (one per router per wait).
-. "$BGPWATCH_SOURCE_DIR/tests/lib/gate_e2e.sh"
+: "${BGPWATCH_SOURCE_DIR:?set by CTest}"
+. "$BGPWATCH_SOURCE_DIR/tests/lib/gate_e2e.sh" || exit 1
 sshd_require_root
 # new_world [+SECONDS] SCENARIO ROUTER...: scenario t=0 is now (+SECONDS:
 # that far in the future, so set-up time cannot eat into the timeline).
@@ -15,7 +16,7 @@ new_world() {
 
 # --- sessions come up after a few seconds
 new_world "$SCENARIOS/gate-up-after.json" cr1-eqiad cr2-eqiad
-gate_run "comes up after ~5s" 0 -- --format json wait-established --node kubernetes1003 --since -10s --interval 1s --timeout 30s
+gate_run "comes up after ~5s" 0 -- --format json wait-established --node kubernetes1003 --since "@$SSHD_START" --interval 1s --timeout 30s
 gate_expect '"event":"result"' && gate_expect '"ready":true'
 gate_expect '"sessions_opened":2'
 gate_expect '"reason":"not_established"'      # earlier polls saw them down
