@@ -22,12 +22,6 @@ double age_seconds(bgp::WallClock::time_point now, bgp::WallClock::time_point th
   return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(now - then).count()) / 1000.0;
 }
 
-// Sessions are matched across polls by (routing instance, peer address).
-bool same_session(const bgp::Session& a, const bgp::Session& b)
-{
-  return a.address == b.address && a.instance.value_or("") == b.instance.value_or("");
-}
-
 nlohmann::json transition_json(const SessionTransition& t)
 {
   return {{"at", bgp::format_rfc3339(t.at)},
@@ -78,6 +72,7 @@ void CollectorState::set_nodes(std::vector<Node> nodes)
       r.sessions[i].latest.node = sessions[i].node;
       r.sessions[i].latest.site = sessions[i].site;
     }
+    render_fragments(r);
   }
 }
 
@@ -114,6 +109,7 @@ std::vector<SessionChange> CollectorState::record(const bgp::RouterObservation& 
     // No stale values: the sessions are gone until the router answers. The
     // history is lost with them; a router's outage is in its own series.
     r->sessions.clear();
+    render_fragments(*r);
     return changes;
   }
   r->up = true;
@@ -125,17 +121,18 @@ std::vector<SessionChange> CollectorState::record(const bgp::RouterObservation& 
     s.router = o.router;
   }
   annotate_sessions(sessions, m_nodes, m_config);
+  // Previous sessions by identity: 2,000 peers per router must not cost
+  // 2,000^2 comparisons per poll.
+  std::map<std::pair<std::string, bgp::Address>, const SessionRecord*> previous_by_key;
+  for (const auto& old : r->sessions) {
+    previous_by_key.emplace(std::make_pair(old.latest.instance.value_or(""), old.latest.address), &old);
+  }
   std::vector<SessionRecord> next;
   next.reserve(sessions.size());
   for (auto& s : sessions) {
     SessionRecord rec;
-    const SessionRecord* previous = nullptr;
-    for (const auto& old : r->sessions) {
-      if (same_session(old.latest, s)) {
-        previous = &old;
-        break;
-      }
-    }
+    const auto found = previous_by_key.find(std::make_pair(s.instance.value_or(""), s.address));
+    const SessionRecord* previous = found == previous_by_key.end() ? nullptr : found->second;
     if (previous != nullptr) {
       rec.history = previous->history;
       const auto old_flaps = previous->latest.flaps.value_or(0);
@@ -148,8 +145,8 @@ std::vector<SessionChange> CollectorState::record(const bgp::RouterObservation& 
         t.to = s.state;
         t.flaps_delta = delta;
         rec.history.push_back(t);
-        while (rec.history.size() > k_history_length) {
-          rec.history.pop_front();
+        if (rec.history.size() > k_history_length) {
+          rec.history.erase(rec.history.begin());
         }
         changes.push_back({o.router, s, t});
       }
@@ -158,98 +155,187 @@ std::vector<SessionChange> CollectorState::record(const bgp::RouterObservation& 
     next.push_back(std::move(rec));
   }
   r->sessions = std::move(next);
+  render_fragments(*r);
   return changes;
+}
+
+namespace {
+
+// The metric families, registered once through the writer's rules.
+struct Schema
+{
+  MetricsWriter writer;
+  MetricsWriter::MetricId state, established, uptime, flaps, prefixes;
+  MetricsWriter::MetricId up, duration, last_success, node_expected, node_established;
+
+  Schema()
+  {
+    // Fixed, valid names: value() would throw on a programming mistake and
+    // the unit tests would catch it.
+    state = writer
+              .add("bgpwatch_session_state", MetricType::gauge,
+                   "BGP session state as in BGP4-MIB bgpPeerState: 1 idle, 2 connect, 3 active, "
+                   "4 opensent, 5 openconfirm, 6 established; 0 unknown")
+              .value();
+    established =
+      writer.add("bgpwatch_session_established", MetricType::gauge, "1 if the BGP session is Established, else 0")
+        .value();
+    uptime = writer
+               .add("bgpwatch_session_uptime_seconds", MetricType::gauge,
+                    "Seconds since the session's last state change, as the router reported it")
+               .value();
+    flaps = writer
+              .add("bgpwatch_session_flaps_total", MetricType::counter,
+                   "Times the session left Established, as counted by the router")
+              .value();
+    prefixes = writer
+                 .add("bgpwatch_session_prefixes", MetricType::gauge,
+                      "Prefixes from the peer, summed over its RIBs, by kind (received, accepted, active)")
+                 .value();
+    up = writer.add("bgpwatch_router_up", MetricType::gauge, "1 if the router's last poll succeeded, else 0").value();
+    duration =
+      writer.add("bgpwatch_router_poll_duration_seconds", MetricType::gauge, "Duration of the router's last poll")
+        .value();
+    last_success = writer
+                     .add("bgpwatch_router_last_success_timestamp_seconds", MetricType::gauge,
+                          "UNIX time of the router's last successful poll")
+                     .value();
+    node_expected = writer
+                      .add("bgpwatch_node_sessions_expected", MetricType::gauge,
+                           "BGP sessions the node must have (routers serving it x its addresses)")
+                      .value();
+    node_established = writer
+                         .add("bgpwatch_node_sessions_established", MetricType::gauge,
+                              "Expected sessions of the node that are Established on a router that answered")
+                         .value();
+  }
+};
+
+const Schema& schema()
+{
+  static const Schema s;
+  return s;
+}
+
+} // namespace
+
+void CollectorState::render_fragments(RouterRecord& r) const
+{
+  const auto& sc = schema();
+  for (auto& f : r.fragments) {
+    f.clear();
+  }
+  if (r.sessions.empty()) {
+    return;
+  }
+  for (auto& f : r.fragments) {
+    f.reserve(r.sessions.size() * 200);
+  }
+  for (const auto& rec : r.sessions) {
+    const auto& s = rec.latest;
+    Labels l = {{"router", r.name},
+                {"site", s.site.value_or(r.site)},
+                {"peer", s.address.to_string()},
+                {"family", std::string(bgp::to_string(s.family()))},
+                {"peer_as", s.peer_as ? std::to_string(*s.peer_as) : ""},
+                {"node", or_empty(s.node)}};
+    // The same address in two routing instances is two sessions (SPEC
+    // "Words"): only then a routing_instance label keeps series distinct.
+    if (s.instance && !s.instance->empty()) {
+      l.emplace_back("routing_instance", *s.instance);
+    }
+    const std::string labels = format_labels(l);
+    append_sample(r.fragments[0], sc.writer.name(sc.state), labels, static_cast<double>(static_cast<int>(s.state)));
+    append_sample(r.fragments[1], sc.writer.name(sc.established), labels,
+                  s.state == bgp::SessionState::established ? 1 : 0);
+    if (s.uptime_seconds) {
+      append_sample(r.fragments[2], sc.writer.name(sc.uptime), labels, static_cast<double>(*s.uptime_seconds));
+    }
+    if (s.flaps) {
+      append_sample(r.fragments[3], sc.writer.name(sc.flaps), labels, static_cast<double>(*s.flaps));
+    }
+    std::optional<std::uint64_t> received, accepted, active;
+    for (const auto& rib : s.ribs) {
+      if (rib.received) {
+        received = received.value_or(0) + *rib.received;
+      }
+      if (rib.accepted) {
+        accepted = accepted.value_or(0) + *rib.accepted;
+      }
+      if (rib.active) {
+        active = active.value_or(0) + *rib.active;
+      }
+    }
+    const std::pair<const char*, std::optional<std::uint64_t>> kinds[] = {
+      {"received", received}, {"accepted", accepted}, {"active", active}};
+    const std::string base = labels.substr(0, labels.size() - 1); // without '}'
+    for (const auto& [kind, value] : kinds) {
+      if (value) {
+        append_sample(r.fragments[4], sc.writer.name(sc.prefixes), base + ",kind=\"" + kind + "\"}",
+                      static_cast<double>(*value));
+      }
+    }
+  }
 }
 
 std::string CollectorState::metrics() const
 {
-  MetricsWriter w;
-  // Registration cannot fail for these fixed, valid names; value() would
-  // throw on a programming mistake and the unit tests would catch it.
-  const auto state = w.add("bgpwatch_session_state", MetricType::gauge,
-                           "BGP session state as in BGP4-MIB bgpPeerState: 1 idle, 2 connect, 3 active, "
-                           "4 opensent, 5 openconfirm, 6 established; 0 unknown")
-                       .value();
-  const auto established =
-    w.add("bgpwatch_session_established", MetricType::gauge, "1 if the BGP session is Established, else 0").value();
-  const auto uptime = w.add("bgpwatch_session_uptime_seconds", MetricType::gauge,
-                            "Seconds since the session's last state change, as the router reported it")
-                        .value();
-  const auto flaps = w.add("bgpwatch_session_flaps_total", MetricType::counter,
-                           "Times the session left Established, as counted by the router")
-                       .value();
-  const auto prefixes = w.add("bgpwatch_session_prefixes", MetricType::gauge,
-                              "Prefixes from the peer, summed over its RIBs, by kind (received, accepted, active)")
-                          .value();
-  const auto up =
-    w.add("bgpwatch_router_up", MetricType::gauge, "1 if the router's last poll succeeded, else 0").value();
-  const auto duration =
-    w.add("bgpwatch_router_poll_duration_seconds", MetricType::gauge, "Duration of the router's last poll").value();
-  const auto last_success = w.add("bgpwatch_router_last_success_timestamp_seconds", MetricType::gauge,
-                                  "UNIX time of the router's last successful poll")
-                              .value();
-  const auto node_expected = w.add("bgpwatch_node_sessions_expected", MetricType::gauge,
-                                   "BGP sessions the node must have (routers serving it x its addresses)")
-                               .value();
-  const auto node_established = w.add("bgpwatch_node_sessions_established", MetricType::gauge,
-                                      "Expected sessions of the node that are Established on a router that answered")
-                                  .value();
-
+  const auto& sc = schema();
+  std::size_t size = 4096;
   for (const auto& r : m_routers) {
-    if (!r.polled) {
-      continue; // SPEC: nothing for routers never read
+    for (const auto& f : r.fragments) {
+      size += f.size();
     }
-    const Labels rl = {{"router", r.name}, {"site", r.site}};
-    (void)w.sample(up, rl, r.up ? 1 : 0);
-    (void)w.sample(duration, rl, static_cast<double>(r.duration.count()) / 1000.0);
-    if (r.last_success) {
-      (void)w.sample(last_success, rl, seconds_since_epoch(*r.last_success));
-    }
-    for (const auto& rec : r.sessions) {
-      const auto& s = rec.latest;
-      Labels l = {{"router", r.name},
-                  {"site", s.site.value_or(r.site)},
-                  {"peer", s.address.to_string()},
-                  {"family", std::string(bgp::to_string(s.family()))},
-                  {"peer_as", s.peer_as ? std::to_string(*s.peer_as) : ""},
-                  {"node", or_empty(s.node)}};
-      // The same address in two routing instances is two sessions (SPEC
-      // "Words"): only then a routing_instance label keeps series distinct.
-      if (s.instance && !s.instance->empty()) {
-        l.emplace_back("routing_instance", *s.instance);
-      }
-      (void)w.sample(state, l, static_cast<double>(static_cast<int>(s.state)));
-      (void)w.sample(established, l, s.state == bgp::SessionState::established ? 1 : 0);
-      if (s.uptime_seconds) {
-        (void)w.sample(uptime, l, static_cast<double>(*s.uptime_seconds));
-      }
-      if (s.flaps) {
-        (void)w.sample(flaps, l, static_cast<double>(*s.flaps));
-      }
-      std::optional<std::uint64_t> received, accepted, active;
-      for (const auto& rib : s.ribs) {
-        if (rib.received) {
-          received = received.value_or(0) + *rib.received;
-        }
-        if (rib.accepted) {
-          accepted = accepted.value_or(0) + *rib.accepted;
-        }
-        if (rib.active) {
-          active = active.value_or(0) + *rib.active;
-        }
-      }
-      const std::pair<const char*, std::optional<std::uint64_t>> kinds[] = {
-        {"received", received}, {"accepted", accepted}, {"active", active}};
-      for (const auto& [kind, value] : kinds) {
-        if (value) {
-          Labels pl = l;
-          pl.emplace_back("kind", kind);
-          (void)w.sample(prefixes, pl, static_cast<double>(*value));
-        }
+  }
+  std::string out;
+  out.reserve(size + m_routers.size() * 400 + m_nodes.size() * 200);
+  const MetricsWriter::MetricId session_families[] = {sc.state, sc.established, sc.uptime, sc.flaps, sc.prefixes};
+  for (std::size_t f = 0; f < 5; ++f) {
+    out += sc.writer.header(session_families[f]);
+    for (const auto& r : m_routers) {
+      if (r.polled) {
+        out += r.fragments[f]; // empty after a failed poll: no stale values
       }
     }
   }
+  // Router series: nothing for routers never polled (SPEC).
+  std::vector<std::pair<const RouterRecord*, std::string>> polled;
+  for (const auto& r : m_routers) {
+    if (r.polled) {
+      polled.emplace_back(&r, format_labels({{"router", r.name}, {"site", r.site}}));
+    }
+  }
+  out += sc.writer.header(sc.up);
+  for (const auto& [r, l] : polled) {
+    append_sample(out, sc.writer.name(sc.up), l, r->up ? 1 : 0);
+  }
+  out += sc.writer.header(sc.duration);
+  for (const auto& [r, l] : polled) {
+    append_sample(out, sc.writer.name(sc.duration), l, static_cast<double>(r->duration.count()) / 1000.0);
+  }
+  out += sc.writer.header(sc.last_success);
+  for (const auto& [r, l] : polled) {
+    if (r->last_success) {
+      append_sample(out, sc.writer.name(sc.last_success), l, seconds_since_epoch(*r->last_success));
+    }
+  }
 
+  // Established addresses per polled router, once per scrape (not nodes x
+  // sessions comparisons).
+  std::map<std::string, std::set<bgp::Address>> established_by_router;
+  for (const auto& r : m_routers) {
+    if (!r.polled || m_nodes.empty()) {
+      continue;
+    }
+    auto& set = established_by_router[r.name];
+    for (const auto& rec : r.sessions) {
+      if (rec.latest.state == bgp::SessionState::established) {
+        set.insert(rec.latest.address);
+      }
+    }
+  }
+  std::string expected_lines;
+  std::string established_lines;
   for (const auto& node : m_nodes) {
     const auto expected = expected_sessions(m_config, node, FamilyFilter::both);
     bool any_polled = false;
@@ -260,21 +346,20 @@ std::string CollectorState::metrics() const
         continue;
       }
       any_polled = true;
-      for (const auto& rec : r->sessions) {
-        if (rec.latest.address == e.address && rec.latest.state == bgp::SessionState::established) {
-          ++up_count;
-          break;
-        }
-      }
+      up_count += established_by_router[e.router].contains(e.address) ? 1 : 0;
     }
     if (!any_polled) {
       continue;
     }
-    const Labels nl = {{"node", node.name}, {"site", node.site}};
-    (void)w.sample(node_expected, nl, static_cast<double>(expected.size()));
-    (void)w.sample(node_established, nl, static_cast<double>(up_count));
+    const std::string nl = format_labels({{"node", node.name}, {"site", node.site}});
+    append_sample(expected_lines, sc.writer.name(sc.node_expected), nl, static_cast<double>(expected.size()));
+    append_sample(established_lines, sc.writer.name(sc.node_established), nl, static_cast<double>(up_count));
   }
-  return w.render();
+  out += sc.writer.header(sc.node_expected);
+  out += expected_lines;
+  out += sc.writer.header(sc.node_established);
+  out += established_lines;
+  return out;
 }
 
 nlohmann::json CollectorState::sessions_json(bgp::WallClock::time_point now) const

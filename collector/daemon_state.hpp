@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <deque>
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,7 +33,7 @@ struct SessionTransition
 struct SessionRecord
 {
   bgp::Session latest;
-  std::deque<SessionTransition> history; // oldest first, at most k_history_length
+  std::vector<SessionTransition> history; // oldest first, at most k_history_length
 };
 
 struct RouterRecord
@@ -50,6 +50,9 @@ struct RouterRecord
   std::uint64_t failures = 0;
   // Sessions of the last poll; empty after a failed one (no stale values).
   std::vector<SessionRecord> sessions;
+  // This router's samples of each session metric family, rendered when its
+  // poll lands (not per scrape): /metrics only concatenates.
+  std::array<std::string, 5> fragments;
 };
 
 // A state change the daemon logs (one line per change, not per poll).
@@ -99,6 +102,8 @@ public:
   nlohmann::json node_json(const Node& node, bgp::WallClock::time_point now, std::chrono::seconds max_age) const;
 
 private:
+  void render_fragments(RouterRecord& router) const;
+
   Config m_config;
   std::vector<RouterRecord> m_routers;
   std::vector<Node> m_nodes;

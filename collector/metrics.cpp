@@ -3,6 +3,7 @@
 
 #include "bgp/ranges.hpp"
 
+#include <charconv>
 #include <cmath>
 
 namespace bgpwatch::collector {
@@ -124,30 +125,68 @@ Expected<void, std::string> MetricsWriter::sample(MetricId id, const Labels& lab
     return Unexpected(std::string("unregistered metric id"));
   }
   auto& m = m_metrics[id];
-  std::string line = m.name;
-  if (!labels.empty()) {
-    line += '{';
-    bool first = true;
-    for (const auto& [k, v] : labels) {
-      if (!valid_label_name(k)) {
-        return Unexpected("metric '" + m.name + "': invalid label name '" + k + "'");
-      }
-      line += (first ? "" : ",") + k + "=\"" + escape_label_value(v) + "\"";
-      first = false;
+  for (const auto& [k, v] : labels) {
+    if (!valid_label_name(k)) {
+      return Unexpected("metric '" + m.name + "': invalid label name '" + k + "'");
     }
-    line += '}';
   }
-  line += ' ' + format_value(value);
+  std::string line;
+  append_sample(line, m.name, format_labels(labels), value);
+  line.pop_back(); // the newline; render() adds it
   m.samples.push_back(std::move(line));
   return {};
+}
+
+std::string MetricsWriter::header(MetricId id) const
+{
+  const auto& m = m_metrics.at(id);
+  return "# HELP " + m.name + " " + escape_help(m.help) + "\n# TYPE " + m.name + " "
+         + (m.type == MetricType::counter ? "counter" : "gauge") + "\n";
+}
+
+std::string format_labels(const Labels& labels)
+{
+  if (labels.empty()) {
+    return "";
+  }
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [k, v] : labels) {
+    if (!first) {
+      out += ',';
+    }
+    out += k;
+    out += "=\"";
+    out += escape_label_value(v);
+    out += '"';
+    first = false;
+  }
+  out += '}';
+  return out;
+}
+
+void append_sample(std::string& out, std::string_view name, std::string_view labels, double value)
+{
+  out += name;
+  out += labels;
+  out += ' ';
+  // Integers (nearly every sample) without going through the double path.
+  if (value >= 0 && value < 9.0e15 && value == static_cast<double>(static_cast<std::uint64_t>(value))) {
+    char buf[24];
+    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<std::uint64_t>(value));
+    out.append(buf, ptr);
+  } else {
+    out += format_value(value);
+  }
+  out += '\n';
 }
 
 std::string MetricsWriter::render() const
 {
   std::string out;
-  for (const auto& m : m_metrics) {
-    out += "# HELP " + m.name + " " + escape_help(m.help) + "\n";
-    out += "# TYPE " + m.name + " " + (m.type == MetricType::counter ? "counter" : "gauge") + "\n";
+  for (std::size_t id = 0; id < m_metrics.size(); ++id) {
+    const auto& m = m_metrics[id];
+    out += header(id);
     for (const auto& s : m.samples) {
       out += s + "\n";
     }

@@ -37,6 +37,15 @@ public:
   // # TYPE, then its samples in insertion order.
   std::string render() const;
 
+  // For exporters that keep pre-rendered samples (the collector caches
+  // each router's lines between its polls): the "# HELP ...\n# TYPE ...\n"
+  // of a registered metric, and the one sample formatter everything uses.
+  std::string header(MetricId id) const;
+  const std::string& name(MetricId id) const
+  {
+    return m_metrics.at(id).name;
+  }
+
   static constexpr std::string_view k_content_type = "text/plain; version=0.0.4; charset=utf-8";
 
 private:
@@ -53,6 +62,11 @@ private:
 // "a\"b" -> "a\\\"b"; newline -> "\\n"; backslash doubled.
 std::string escape_label_value(std::string_view value);
 bool valid_metric_name(std::string_view name) noexcept;
+// "{a=\"1\",b=\"2\"}" (empty for no labels); names must be valid (checked
+// by MetricsWriter::sample, trusted here).
+std::string format_labels(const Labels& labels);
+// Appends "NAME{LABELS} VALUE\n"; `labels` is format_labels() output.
+void append_sample(std::string& out, std::string_view name, std::string_view labels, double value);
 bool valid_label_name(std::string_view name) noexcept;
 
 } // namespace bgpwatch::collector

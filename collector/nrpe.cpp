@@ -449,7 +449,8 @@ std::string render_plugin_output(const CheckResult& result, const RenderOptions&
     if (perf_count > 0) {
       line += " |";
       for (std::size_t i = 0; i < perf_count; ++i) {
-        line += " " + result.perfdata[i].to_string();
+        line += ' '; // separate appends: GCC 12 -O3 false -Wrestrict on " " + str
+        line += result.perfdata[i].to_string();
       }
     }
     return line;

@@ -1,6 +1,7 @@
 // netconf/message.cpp: hello, rpc and rpc-reply (RFC 6241) with pugixml.
 #include "netconf/message.hpp"
 
+#include <expat.h>
 #include <pugixml.hpp>
 
 #include <algorithm>
@@ -163,67 +164,161 @@ std::string operation_name(std::string_view operation_xml)
   return root ? std::string(local_name(root.name())) : "";
 }
 
+namespace {
+
+// Streaming (expat) scan of an <rpc-reply>: replies can be tens of MB and
+// the data is parsed again by the Junos parser, so no DOM here. Memory is
+// O(depth); only the root, its message-id and its <ok>/<rpc-error>
+// children matter. Names are matched on local names (prefixes ignored).
+struct ReplyScan
+{
+  int depth = 0;
+  std::string root;
+  std::optional<std::string> message_id;
+  bool ok = false;
+  std::vector<RpcErrorInfo> errors;   // severity error (or missing)
+  std::vector<RpcErrorInfo> warnings;
+  // inside an <rpc-error>
+  bool in_error = false;
+  RpcErrorInfo current;
+  std::string bad_element;
+  std::string field; // which child's text is being collected
+  std::string text;
+
+  static std::string_view local(const XML_Char* name)
+  {
+    return local_name(name);
+  }
+
+  static void on_start(void* user, const XML_Char* name, const XML_Char** attrs)
+  {
+    auto& s = *static_cast<ReplyScan*>(user);
+    ++s.depth;
+    const std::string_view n = local(name);
+    if (s.depth == 1) {
+      s.root = std::string(n);
+      for (int i = 0; attrs[i] != nullptr; i += 2) {
+        if (std::string_view(attrs[i]) == "message-id") {
+          s.message_id = attrs[i + 1];
+        }
+      }
+    } else if (s.depth == 2) {
+      if (n == "ok") {
+        s.ok = true;
+      } else if (n == "rpc-error") {
+        s.in_error = true;
+        s.current = RpcErrorInfo{};
+        s.bad_element.clear();
+      }
+    } else if (s.in_error && (s.depth == 3 || (s.depth == 4 && n == "bad-element"))) {
+      s.field = std::string(n);
+      s.text.clear();
+    }
+  }
+
+  static void on_end(void* user, const XML_Char*)
+  {
+    auto& s = *static_cast<ReplyScan*>(user);
+    if (s.in_error && !s.field.empty() && (s.depth == 3 || s.depth == 4)) {
+      std::string t = trim(s.text);
+      if (s.field == "error-severity") {
+        s.current.severity = std::move(t);
+      } else if (s.field == "error-tag") {
+        s.current.tag = std::move(t);
+      } else if (s.field == "error-message") {
+        s.current.message = std::move(t);
+      } else if (s.field == "bad-element") {
+        s.bad_element = std::move(t);
+      }
+      s.field.clear();
+    }
+    if (s.in_error && s.depth == 2) {
+      s.in_error = false;
+      RpcErrorInfo e = std::move(s.current);
+      if (e.message.empty()) {
+        // Junos puts the offending element under error-info/bad-element.
+        e.message = s.bad_element.empty() ? e.tag : e.tag + " (bad element " + s.bad_element + ")";
+      }
+      // Anything that is not explicitly a warning is an error: fail closed.
+      (e.severity == "warning" ? s.warnings : s.errors).push_back(std::move(e));
+    }
+    --s.depth;
+  }
+
+  static void on_text(void* user, const XML_Char* data, int len)
+  {
+    auto& s = *static_cast<ReplyScan*>(user);
+    if (s.in_error && !s.field.empty() && s.text.size() < 4096) {
+      s.text.append(data, static_cast<std::size_t>(len));
+    }
+  }
+
+  static std::string trim(const std::string& v)
+  {
+    const auto b = v.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) {
+      return "";
+    }
+    return v.substr(b, v.find_last_not_of(" \t\r\n") - b + 1);
+  }
+};
+
+} // namespace
+
 Expected<ReplyInfo, NetconfError> inspect_reply(std::string_view reply_xml, std::uint64_t expected_id)
 {
-  pugi::xml_document doc;
-  const auto result = parse(doc, reply_xml);
-  if (!result) {
-    return Unexpected(NetconfError{NetconfErrc::framing, std::string("reply is not well-formed XML (")
-                                                             + result.description() + " at byte "
-                                                             + std::to_string(result.offset) + ", starts '"
+  ReplyScan scan;
+  XML_Parser parser = XML_ParserCreate("UTF-8");
+  if (parser == nullptr) {
+    return Unexpected(NetconfError{NetconfErrc::io, "out of memory creating an XML parser"});
+  }
+  XML_SetUserData(parser, &scan);
+  XML_SetElementHandler(parser, &ReplyScan::on_start, &ReplyScan::on_end);
+  XML_SetCharacterDataHandler(parser, &ReplyScan::on_text);
+  // Feed in slices: XML_Parse takes an int length.
+  bool well_formed = true;
+  std::string_view rest = reply_xml;
+  do {
+    const std::size_t n = std::min<std::size_t>(rest.size(), 1u << 20);
+    const bool last = n == rest.size();
+    if (XML_Parse(parser, rest.data(), static_cast<int>(n), last ? 1 : 0) == XML_STATUS_ERROR) {
+      well_formed = false;
+      break;
+    }
+    rest.remove_prefix(n);
+  } while (!rest.empty());
+  if (!well_formed) {
+    const std::string why = XML_ErrorString(XML_GetErrorCode(parser));
+    const auto at = XML_GetCurrentByteIndex(parser);
+    XML_ParserFree(parser);
+    return Unexpected(NetconfError{NetconfErrc::framing, "reply is not well-formed XML (" + why + " at byte "
+                                                             + std::to_string(at) + ", starts '"
                                                              + excerpt(reply_xml) + "')"});
   }
-  const pugi::xml_node root = doc.document_element();
-  if (local_name(root.name()) != "rpc-reply") {
-    return Unexpected(NetconfError{NetconfErrc::framing,
-                                   "expected <rpc-reply>, got <" + excerpt(root.name()) + ">"});
+  XML_ParserFree(parser);
+  if (scan.root != "rpc-reply") {
+    return Unexpected(NetconfError{NetconfErrc::framing, "expected <rpc-reply>, got <" + excerpt(scan.root) + ">"});
   }
   // RFC 6241 4.2: the reply carries the request's message-id.
-  const pugi::xml_attribute id_attr = root.attribute("message-id");
   const std::string want = std::to_string(expected_id);
-  if (!id_attr) {
+  if (!scan.message_id) {
     return Unexpected(NetconfError{NetconfErrc::message_id,
                                    "reply has no message-id (expected " + want + ", RFC 6241 4.2)"});
   }
-  if (std::string_view(id_attr.value()) != want) {
-    return Unexpected(NetconfError{NetconfErrc::message_id, "reply is for message-id " + excerpt(id_attr.value())
-                                                                + ", expected " + want})
-;
+  if (*scan.message_id != want) {
+    return Unexpected(NetconfError{NetconfErrc::message_id,
+                                   "reply is for message-id " + excerpt(*scan.message_id) + ", expected " + want});
   }
-  ReplyInfo info;
-  std::vector<RpcErrorInfo> errors;
-  for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
-    if (c.type() != pugi::node_element) {
-      continue;
-    }
-    const std::string_view name = local_name(c.name());
-    if (name == "ok") {
-      info.ok = true;
-    } else if (name == "rpc-error") {
-      RpcErrorInfo e;
-      e.severity = trimmed_text(child_local(c, "error-severity"));
-      e.tag = trimmed_text(child_local(c, "error-tag"));
-      e.message = trimmed_text(child_local(c, "error-message"));
-      if (e.message.empty()) {
-        // Junos puts the offending element under error-info/bad-element.
-        const std::string bad = trimmed_text(child_local(child_local(c, "error-info"), "bad-element"));
-        e.message = bad.empty() ? e.tag : e.tag + " (bad element " + bad + ")";
-      }
-      // Anything that is not explicitly a warning is an error: fail closed.
-      if (e.severity == "warning") {
-        info.warnings.push_back(std::move(e));
-      } else {
-        errors.push_back(std::move(e));
-      }
-    }
-  }
-  if (!errors.empty()) {
+  if (!scan.errors.empty()) {
     std::string msg;
-    for (const auto& e : errors) {
+    for (const auto& e : scan.errors) {
       msg += (msg.empty() ? "" : "; ") + (e.message.empty() ? std::string("(no error-message)") : e.message);
     }
     return Unexpected(NetconfError{NetconfErrc::rpc_error, msg});
   }
+  ReplyInfo info;
+  info.ok = scan.ok;
+  info.warnings = std::move(scan.warnings);
   return info;
 }
 

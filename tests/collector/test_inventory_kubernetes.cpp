@@ -388,7 +388,7 @@ TEST_CASE("kubernetes: a slow server hits the deadline")
   ApiServer api;
   auto source = make_kubernetes_source(*load_kubeconfig(api.cert_kubeconfig()), "topology.kubernetes.io/region");
 
-  // The server answers this node after 30 s; we give it half a second.
+  // The server answers this node after 60 s; we give it half a second.
   const auto start = SteadyClock::now();
   auto r = source->find("slow.eqiad.wmnet", start + std::chrono::milliseconds(500));
   const auto waited = SteadyClock::now() - start;

@@ -12,7 +12,7 @@ Generates, with the openssl CLI, a fresh PKI in WORKDIR for this run:
 then serves, over TLS on 127.0.0.1 (ephemeral port):
   GET [/k8s]/api/v1/nodes[?labelSelector=K=V]   a v1 NodeList from NODES_JSON
   GET [/k8s]/api/v1/nodes/NAME                  a v1 Node, or a 404 v1 Status
-  NAME "slow.eqiad.wmnet" answers only after 30 s (deadline tests).
+  NAME "slow.eqiad.wmnet" answers only after 60 s (deadline tests).
 Requests need a client certificate signed by ca.crt or "Authorization:
 Bearer <token>"; otherwise 401 with a v1 Status. A second port accepts TCP
 and never speaks (TLS handshake deadline tests).
@@ -109,7 +109,7 @@ def main():
             if path.startswith("/api/v1/nodes/"):
                 name = urllib.parse.unquote(path[len("/api/v1/nodes/"):])
                 if name == "slow.eqiad.wmnet":
-                    time.sleep(30)
+                    time.sleep(60)
                 if name in nodes:
                     return self.reply(200, nodes[name])
                 return self.reply(404, status(404, "NotFound", f'nodes "{name}" not found'))

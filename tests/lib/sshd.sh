@@ -103,39 +103,58 @@ sshd_port() {
 }
 
 # sshd_start_subsystem NAME CMD... ("" as CMD: no netconf subsystem)
+# A free port can be taken by another test between sshd_free_port and
+# sshd's bind: wait for sshd's own "Server listening" line (not just an
+# open port, which could be someone else's) and retry on a new port if it
+# exits instead.
 sshd_start_subsystem() {
   local name=$1; shift
-  local port conf
-  port=${SSHD_NEXT_PORT:-$(sshd_free_port)}
+  local port conf pid attempt i
   conf=$SSHD_DIR/sshd-$name.conf
-  {
-    echo "Port $port"
-    echo "ListenAddress 127.0.0.1"
-    echo "HostKey $SSHD_DIR/host_ed25519"
-    echo "PidFile $SSHD_DIR/sshd-$name.pid"
-    echo "AuthorizedKeysFile ${SSHD_AUTHORIZED_KEYS:-$SSHD_DIR/authorized_keys}"
-    echo "PermitRootLogin prohibit-password"
-    echo "PasswordAuthentication no"
-    echo "KbdInteractiveAuthentication no"
-    echo "UsePAM no"
-    echo "StrictModes no"
-    echo "MaxStartups 200"
-    echo "MaxSessions 50"
-    echo "LogLevel VERBOSE"
-    # sshd runs the subsystem through the login shell; bash then sources
-    # ~/.bashrc (it does for sshd sessions when SHLVL < 2), which can take
-    # seconds (pyenv init). SHLVL=1 makes bash skip it.
-    echo "SetEnv SHLVL=1"
-    if [ -n "$*" ]; then
-      echo "Subsystem netconf $*"
-    fi
-  } > "$conf"
-  /usr/sbin/sshd -t -f "$conf" || { echo "sshd config for $name is invalid" >&2; return 1; }
-  /usr/sbin/sshd -D -e -f "$conf" 2> "$SSHD_DIR/sshd-$name.log" &
-  SSHD_PIDS+=($!)
-  SSHD_PORTS[$name]=$port
-  sshd_wait_port "$port" || return 1
-  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" >> "$SSHD_DIR/known_hosts"
+  for attempt in 1 2 3 4 5; do
+    port=${SSHD_NEXT_PORT:-$(sshd_free_port)}
+    {
+      echo "Port $port"
+      echo "ListenAddress 127.0.0.1"
+      echo "HostKey $SSHD_DIR/host_ed25519"
+      echo "PidFile $SSHD_DIR/sshd-$name.pid"
+      echo "AuthorizedKeysFile ${SSHD_AUTHORIZED_KEYS:-$SSHD_DIR/authorized_keys}"
+      echo "PermitRootLogin prohibit-password"
+      echo "PasswordAuthentication no"
+      echo "KbdInteractiveAuthentication no"
+      echo "UsePAM no"
+      echo "StrictModes no"
+      echo "MaxStartups 200"
+      echo "MaxSessions 50"
+      echo "LogLevel VERBOSE"
+      # sshd runs the subsystem through the login shell; bash then sources
+      # ~/.bashrc (it does for sshd sessions when SHLVL < 2), which can take
+      # seconds (pyenv init). SHLVL=1 makes bash skip it.
+      echo "SetEnv SHLVL=1"
+      if [ -n "$*" ]; then
+        echo "Subsystem netconf $*"
+      fi
+    } > "$conf"
+    /usr/sbin/sshd -t -f "$conf" || { echo "sshd config for $name is invalid" >&2; return 1; }
+    /usr/sbin/sshd -D -e -f "$conf" 2> "$SSHD_DIR/sshd-$name.log" &
+    pid=$!
+    for i in $(seq 1 200); do
+      if grep -q "Server listening on 127.0.0.1 port $port" "$SSHD_DIR/sshd-$name.log" 2>/dev/null; then
+        SSHD_PIDS+=("$pid")
+        SSHD_PORTS[$name]=$port
+        echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" >> "$SSHD_DIR/known_hosts"
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    [ -z "${SSHD_NEXT_PORT:-}" ] || break
+  done
+  echo "sshd for $name did not start:" >&2
+  cat "$SSHD_DIR/sshd-$name.log" >&2
+  return 1
 }
 
 # sshd_start_router NAME SCENARIO [SIM_ARGS...]

@@ -194,3 +194,20 @@ TEST_CASE("hello failures")
     CHECK(h.error().code == NetconfErrc::hello);
   }
 }
+
+TEST_CASE("close-session to a server that never answers ends at the deadline")
+{
+  ScriptedTransport t;
+  t.input = {k_hello_10};
+  ProtocolSession s(t, 1 << 20);
+  REQUIRE(s.hello(k_deadline));
+  t.hang_at_end = true;
+  auto closed = s.close_session(k_deadline);
+  REQUIRE_FALSE(closed);
+  CHECK(closed.error().code == NetconfErrc::timeout);
+  CHECK(s.broken());
+  // Nothing is sent after close-session, even if it failed.
+  t.written.clear();
+  CHECK_FALSE(s.rpc("<get/>", k_deadline));
+  CHECK(t.written.empty());
+}
