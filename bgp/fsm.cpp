@@ -162,10 +162,16 @@ SessionTracker::SessionTracker(TrackerLimits limits) : m_limits(limits)
 std::size_t SessionTracker::index_for(const FlowKey& flow, std::int64_t time_us)
 {
   const SessionKey key = SessionKey::of(flow);
+  if (m_last_key && *m_last_key == key) {
+    return m_last_index;
+  }
   const auto it = m_index.find(key);
   if (it != m_index.end()) {
+    m_last_key = key;
+    m_last_index = it->second;
     return it->second;
   }
+  m_last_key.reset(); // indices move when a session is forgotten
   if (m_sessions.size() >= m_limits.max_sessions) {
     // Forget the least recently active session (bounded memory).
     auto oldest = std::min_element(m_sessions.begin(), m_sessions.end(), [](const auto& x, const auto& y) {
@@ -195,11 +201,20 @@ std::size_t SessionTracker::index_for(const FlowKey& flow, std::int64_t time_us)
 
 const DecodeContext& SessionTracker::context_for(const FlowKey& flow)
 {
-  const auto it = m_index.find(SessionKey::of(flow));
-  if (it == m_index.end()) {
-    return m_guess;
+  const SessionKey key = SessionKey::of(flow);
+  std::size_t index = 0;
+  if (m_last_key && *m_last_key == key) {
+    index = m_last_index;
+  } else {
+    const auto it = m_index.find(key);
+    if (it == m_index.end()) {
+      return m_guess;
+    }
+    index = it->second;
+    m_last_key = key;
+    m_last_index = index;
   }
-  const TrackedSession& s = m_sessions[it->second];
+  const TrackedSession& s = m_sessions[index];
   return s.context[static_cast<std::size_t>(s.side_of(flow))];
 }
 

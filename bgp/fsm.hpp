@@ -144,6 +144,9 @@ private:
   std::vector<TrackedSession> m_sessions;
   std::unordered_map<SessionKey, std::size_t, SessionKeyHash> m_index;
   DecodeContext m_guess; // for a flow not tracked yet
+  // The last session looked up: consecutive messages are mostly on one connection.
+  std::optional<SessionKey> m_last_key;
+  std::size_t m_last_index = 0;
 };
 
 // "NOTIFICATION 6/2 (Cease, Administrative Shutdown) from 10.64.0.1: \"draining\""

@@ -151,12 +151,16 @@ std::optional<std::string> peer_instance(const std::vector<RibCounts>& ribs,
   if (ribs.empty()) {
     return reply_instance;
   }
-  std::vector<std::string_view> names;
-  names.reserve(ribs.size());
+  // Same rule as common_instance, without building a list per peer.
+  std::optional<std::string> common;
   for (const auto& rib : ribs) {
-    names.push_back(rib.name);
+    auto instance = table_instance(rib.name);
+    if (!instance || (common && *common != *instance)) {
+      return std::nullopt;
+    }
+    common = std::move(instance);
   }
-  return common_instance(names);
+  return common;
 }
 
 void merge_sessions(std::vector<Session>& into, std::vector<Session>&& from)

@@ -65,19 +65,19 @@ std::string_view to_string(StreamEventKind kind) noexcept
 
 std::size_t FlowKeyHash::operator()(const FlowKey& k) const noexcept
 {
-  // FNV-1a over both addresses and ports: cheap and good enough for a
-  // bounded table (max_streams).
-  std::uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const std::uint8_t* p, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) {
-      h = (h ^ p[i]) * 1099511628211ull;
-    }
-  };
-  mix(k.src.data(), k.src.size());
-  mix(k.dst.data(), k.dst.size());
-  const std::uint8_t ports[4] = {static_cast<std::uint8_t>(k.src_port >> 8), static_cast<std::uint8_t>(k.src_port),
-                                 static_cast<std::uint8_t>(k.dst_port >> 8), static_cast<std::uint8_t>(k.dst_port)};
-  mix(ports, sizeof(ports));
+  // Both addresses as 64-bit words (an IPv4 Address keeps zeros past its 4
+  // bytes), mixed with the ports by multiply-xorshift: this runs for every
+  // segment and every message.
+  std::uint64_t w[4];
+  std::memcpy(&w[0], k.src.data(), 8);
+  std::memcpy(&w[1], k.src.data() + 8, 8);
+  std::memcpy(&w[2], k.dst.data(), 8);
+  std::memcpy(&w[3], k.dst.data() + 8, 8);
+  std::uint64_t h = (std::uint64_t{k.src_port} << 16 | k.dst_port) ^ (static_cast<std::uint64_t>(k.src.family()) << 40);
+  for (const auto x : w) {
+    h = (h ^ x) * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
+  }
   return static_cast<std::size_t>(h);
 }
 

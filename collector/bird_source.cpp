@@ -4,7 +4,11 @@
 
 #include "collector/bird_client.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <sys/stat.h>
+
+#include <utility>
 
 namespace bgpwatch::collector {
 
@@ -103,9 +107,31 @@ Expected<std::vector<bgp::Session>, std::string> BirdSource::read(SteadyClock::t
     report.sessions = std::move(r->sessions);
     reports.push_back(std::move(report));
   }
+  std::vector<BirdSocketReport> previous;
   {
     std::lock_guard lock(m_mutex);
-    m_reports = reports;
+    previous = std::exchange(m_reports, reports);
+  }
+  if (m_log_transitions) {
+    const auto in_recovery = [](const std::vector<BirdSocketReport>& list, const std::string& socket) {
+      for (const auto& r : list) {
+        if (r.socket == socket) {
+          return r.status && r.status->graceful_restart_recovery;
+        }
+      }
+      return false;
+    };
+    for (const auto& r : reports) {
+      const auto note = graceful_restart_note(r);
+      if (note && !in_recovery(previous, r.socket)) {
+        spdlog::warn("{}", *note);
+      }
+    }
+    for (const auto& r : reports) {
+      if (in_recovery(previous, r.socket) && r.status && !r.status->graceful_restart_recovery) {
+        spdlog::info("BIRD at {}: graceful restart recovery done", r.socket);
+      }
+    }
   }
   if (!first_error.empty()) {
     return Unexpected(first_error);
@@ -123,21 +149,28 @@ std::vector<std::string> BirdSource::graceful_restart_notes() const
 {
   std::vector<std::string> notes;
   for (const auto& r : last_reports()) {
-    if (!r.status || !r.status->graceful_restart_recovery) {
-      continue;
+    if (auto note = graceful_restart_note(r)) {
+      notes.push_back(std::move(*note));
     }
-    std::string note = "BIRD " + r.status->version + " at " + r.socket + ": graceful restart recovery in progress";
-    std::string detail;
-    if (r.status->graceful_restart_waiting) {
-      detail = "waiting for " + std::to_string(*r.status->graceful_restart_waiting)
-               + (is_bird2_or_later(r.status->version) ? " channels" : " protocols");
-    }
-    if (r.status->graceful_restart_wait_timer) {
-      detail += (detail.empty() ? "" : ", ") + std::string("wait timer ") + *r.status->graceful_restart_wait_timer;
-    }
-    notes.push_back(detail.empty() ? note : note + " (" + detail + ")");
   }
   return notes;
+}
+
+std::optional<std::string> graceful_restart_note(const BirdSocketReport& r)
+{
+  if (!r.status || !r.status->graceful_restart_recovery) {
+    return std::nullopt;
+  }
+  std::string note = "BIRD " + r.status->version + " at " + r.socket + ": graceful restart recovery in progress";
+  std::string detail;
+  if (r.status->graceful_restart_waiting) {
+    detail = "waiting for " + std::to_string(*r.status->graceful_restart_waiting)
+             + (is_bird2_or_later(r.status->version) ? " channels" : " protocols");
+  }
+  if (r.status->graceful_restart_wait_timer) {
+    detail += (detail.empty() ? "" : ", ") + std::string("wait timer ") + *r.status->graceful_restart_wait_timer;
+  }
+  return detail.empty() ? note : note + " (" + detail + ")";
 }
 
 } // namespace bgpwatch::collector

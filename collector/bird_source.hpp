@@ -66,12 +66,26 @@ public:
     return m_sockets;
   }
 
+  // read() logs when a socket's BIRD enters graceful restart recovery
+  // (warning) and when it leaves it (info), once per change, so a gate run
+  // says why routes are not in the kernel yet. Off for callers that print
+  // the notes themselves (`bgpwatch bird`).
+  void set_log_transitions(bool on) noexcept
+  {
+    m_log_transitions = on;
+  }
+
 private:
   std::vector<std::string> m_sockets;
   bool m_defaults = false; // m_sockets is {bird.ctl, bird6.ctl}: bird6 may be absent next to a BIRD 2
+  bool m_log_transitions = true;
   mutable std::mutex m_mutex;
   std::vector<BirdSocketReport> m_reports;
 };
+
+// "BIRD 1.6.8 at SOCK: graceful restart recovery in progress (waiting for 1
+// protocols, wait timer 235/240)", or empty when that BIRD is not recovering.
+std::optional<std::string> graceful_restart_note(const BirdSocketReport& report);
 
 // One socket: show status + show protocols all. Sessions get source=bird.
 struct BirdSocketRead

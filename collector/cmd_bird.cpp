@@ -116,6 +116,7 @@ int cmd_bird(const GlobalOptions& global, const CommandArgs& args)
   }
 
   BirdSource source(sockets);
+  source.set_log_transitions(false); // the report below prints the notes
   const auto deadline = SteadyClock::now() + timeout;
   // read() fails closed on an unreadable socket; the sockets that answered
   // are printed all the same (the exit code carries the failure).

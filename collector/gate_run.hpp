@@ -43,6 +43,15 @@ struct GateContext
   // NETCONF sessions opened so far, when the source is live NETCONF.
   std::function<std::uint64_t()> sessions_opened;
   std::vector<std::string> warnings; // printed once by the command (stderr)
+
+  // --source bird|wire without router bgp_addresses: the expected sessions
+  // are every session the node has, rebuilt from each poll.
+  bool expected_from_seen = false;
+  class NodeViewSource* node_view = nullptr;
+  // --source router,bird: the node's view too, with its own expected
+  // sessions (the routers' bgp_addresses); both views must agree.
+  std::unique_ptr<StateSource> second_source;
+  std::vector<bgp::ExpectedSession> second_expected;
 };
 
 // Loads the configuration, resolves the node and its expected sessions and

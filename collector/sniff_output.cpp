@@ -13,7 +13,7 @@ namespace {
 
 inline constexpr std::size_t k_flush_at = 1u << 16;
 
-using Out = std::back_insert_iterator<std::string>;
+
 
 std::string hex(std::span<const std::uint8_t> bytes)
 {
@@ -62,34 +62,38 @@ constexpr std::string_view k_type_keys[] = {"", "OPEN", "UPDATE", "NOTIFICATION"
 
 } // namespace
 
-void append_json_string(std::string& out, std::string_view s)
+namespace {
+
+template <class Buffer>
+void append_json_impl(Buffer& out, std::string_view s)
 {
-  out += '"';
+  auto add = [&out](std::string_view v) { out.append(v.data(), v.data() + v.size()); };
+  out.push_back('"');
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
       case '"':
-        out += "\\\"";
+        add("\\\"");
         break;
       case '\\':
-        out += "\\\\";
+        add("\\\\");
         break;
       case '\n':
-        out += "\\n";
+        add("\\n");
         break;
       case '\r':
-        out += "\\r";
+        add("\\r");
         break;
       case '\t':
-        out += "\\t";
+        add("\\t");
         break;
       default:
         if (c < 0x20 || c == 0x7f) {
           fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
         } else {
-          out += static_cast<char>(c);
+          out.push_back(static_cast<char>(c));
         }
       }
       ++i;
@@ -121,14 +125,26 @@ void append_json_string(std::string& out, std::string_view s)
       ok = false;
     }
     if (ok) {
-      out.append(s.substr(i, n + 1));
+      add(s.substr(i, n + 1));
       i += n + 1;
     } else {
-      out += "\\ufffd";
+      add("\\ufffd");
       ++i;
     }
   }
-  out += '"';
+  out.push_back('"');
+}
+
+} // namespace
+
+void append_json_string(std::string& out, std::string_view s)
+{
+  append_json_impl(out, s);
+}
+
+void SniffPrinter::append_json(fmt::memory_buffer& out, std::string_view s)
+{
+  append_json_impl(out, s);
 }
 
 std::string endpoint_string(const bgp::Address& a, std::uint16_t port)
@@ -151,7 +167,7 @@ SniffPrinter::~SniffPrinter()
 
 void SniffPrinter::flush()
 {
-  if (!m_buf.empty()) {
+  if (m_buf.size() > 0) {
     std::fwrite(m_buf.data(), 1, m_buf.size(), m_out);
     m_buf.clear();
   }
@@ -166,6 +182,22 @@ void SniffPrinter::maybe_flush()
   }
 }
 
+void SniffPrinter::put(std::string_view s)
+{
+  m_buf.append(s.data(), s.data() + s.size());
+}
+
+void SniffPrinter::put(char c)
+{
+  m_buf.push_back(c);
+}
+
+void SniffPrinter::put_uint(std::uint64_t v)
+{
+  const fmt::format_int f(v);
+  m_buf.append(f.data(), f.data() + f.size());
+}
+
 void SniffPrinter::time(std::int64_t time_us)
 {
   // RFC 3339 UTC with microseconds; the date part changes once a second.
@@ -177,7 +209,14 @@ void SniffPrinter::time(std::int64_t time_us)
     std::strftime(m_cached_prefix, sizeof(m_cached_prefix), "%Y-%m-%dT%H:%M:%S", &tm);
     m_cached_second = sec;
   }
-  fmt::format_to(std::back_inserter(m_buf), "{}.{:06d}Z", m_cached_prefix, time_us - sec * 1'000'000);
+  put(std::string_view(m_cached_prefix));
+  char frac[9] = {'.', '0', '0', '0', '0', '0', '0', 'Z', 0};
+  auto us = static_cast<std::uint32_t>(time_us - sec * 1'000'000);
+  for (int k = 6; k >= 1; --k) {
+    frac[k] = static_cast<char>('0' + us % 10);
+    us /= 10;
+  }
+  put(std::string_view(frac, 8));
 }
 
 void SniffPrinter::endpoint(const bgp::Address& a, std::uint16_t port)
@@ -185,9 +224,17 @@ void SniffPrinter::endpoint(const bgp::Address& a, std::uint16_t port)
   // inet_ntop without a temporary string for IPv4, the common case
   if (a.family() == bgp::Family::ipv4) {
     const std::uint8_t* d = a.data();
-    fmt::format_to(std::back_inserter(m_buf), "{}.{}.{}.{}:{}", d[0], d[1], d[2], d[3], port);
+    put_uint(d[0]);
+    put('.');
+    put_uint(d[1]);
+    put('.');
+    put_uint(d[2]);
+    put('.');
+    put_uint(d[3]);
+    put(':');
+    put_uint(port);
   } else {
-    m_buf += endpoint_string(a, port);
+    put(endpoint_string(a, port));
   }
 }
 
@@ -196,23 +243,23 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
 {
   const auto type = bgp::type_of(message);
   const bool json = m_format == OutputFormat::json;
-  Out o = std::back_inserter(m_buf);
+  auto o = std::back_inserter(m_buf);
   if (json) {
-    m_buf += R"({"event":"message","time":")";
+    put(R"({"event":"message","time":")");
     time(time_us);
-    m_buf += R"(","src":")";
+    put(R"(","src":")");
     endpoint(flow.src, flow.src_port);
-    m_buf += R"(","dst":")";
+    put(R"(","dst":")");
     endpoint(flow.dst, flow.dst_port);
     fmt::format_to(o, R"(","type":"{}","length":{})", k_type_keys[static_cast<std::size_t>(type)], length);
   } else {
     time(time_us);
-    m_buf += ' ';
+    put(' ');
     endpoint(flow.src, flow.src_port);
-    m_buf += " > ";
+    put(" > ");
     endpoint(flow.dst, flow.dst_port);
-    m_buf += ' ';
-    m_buf += k_type_keys[static_cast<std::size_t>(type)];
+    put(' ');
+    put(k_type_keys[static_cast<std::size_t>(type)]);
   }
 
   switch (type) {
@@ -226,14 +273,14 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
                      op.extended_parameters_length ? "true" : "false");
       bool first = true;
       for (const auto& c : op.capabilities) {
-        m_buf += first ? "{" : ",{";
+        put(first ? "{" : ",{");
         first = false;
         const auto name = bgp::capability_name(c.code);
         fmt::format_to(o, R"("code":{},"name":)", c.code);
         if (name.empty()) {
-          m_buf += "null";
+          put("null");
         } else {
-          append_json_string(m_buf, name);
+          append_json(m_buf, name);
         }
         if (c.multiprotocol) {
           fmt::format_to(o, R"(,"family":"{}","afi":{},"safi":{})", bgp::to_string(*c.multiprotocol),
@@ -250,60 +297,60 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
             fmt::format_to(o, R"({}{{"family":"{}","forwarding_preserved":{}}})", i ? "," : "",
                            bgp::to_string(gr.families[i].family), gr.families[i].forwarding_preserved);
           }
-          m_buf += ']';
+          put(']');
         }
         if (c.add_path) {
-          m_buf += R"(,"families":[)";
+          put(R"(,"families":[)");
           for (std::size_t i = 0; i < c.add_path->families.size(); ++i) {
             const auto& f = c.add_path->families[i];
             const char* dir = f.send_receive == 1 ? "receive" : f.send_receive == 2 ? "send"
                                                             : f.send_receive == 3 ? "send/receive" : "invalid";
             fmt::format_to(o, R"({}{{"family":"{}","send_receive":"{}"}})", i ? "," : "", bgp::to_string(f.family), dir);
           }
-          m_buf += ']';
+          put(']');
         }
         if (c.llgr) {
-          m_buf += R"(,"families":[)";
+          put(R"(,"families":[)");
           for (std::size_t i = 0; i < c.llgr->families.size(); ++i) {
             const auto& f = c.llgr->families[i];
             fmt::format_to(o, R"({}{{"family":"{}","forwarding_preserved":{},"stale_time":{}}})", i ? "," : "",
                            bgp::to_string(f.family), (f.flags & 0x80) != 0, f.stale_time);
           }
-          m_buf += ']';
+          put(']');
         }
         if (c.fqdn) {
-          m_buf += R"(,"hostname":)";
-          append_json_string(m_buf, c.fqdn->hostname);
-          m_buf += R"(,"domain":)";
-          append_json_string(m_buf, c.fqdn->domain);
+          put(R"(,"hostname":)");
+          append_json(m_buf, c.fqdn->hostname);
+          put(R"(,"domain":)");
+          append_json(m_buf, c.fqdn->domain);
         }
         if (c.role) {
           fmt::format_to(o, R"(,"role":{})", *c.role);
         }
         if (c.software_version) {
-          m_buf += R"(,"software_version":)";
-          append_json_string(m_buf, *c.software_version);
+          put(R"(,"software_version":)");
+          append_json(m_buf, *c.software_version);
         }
         if (name.empty() || (!c.value.empty() && !c.multiprotocol && !c.four_octet_as && !c.graceful_restart
                              && !c.add_path && !c.llgr && !c.fqdn && !c.role && !c.software_version)) {
           fmt::format_to(o, R"(,"value":"{}")", hex(c.value));
         }
-        m_buf += '}';
+        put('}');
       }
-      m_buf += ']';
+      put(']');
     } else {
       fmt::format_to(o, " v{} AS {} hold {}s id {}", op.version, op.effective_as(), op.hold_time, ipv4_string(op.bgp_id));
       if (op.effective_as() != op.my_as) {
         fmt::format_to(o, " (my_as {})", op.my_as);
       }
-      m_buf += " caps:";
+      put(" caps:");
       for (const auto& c : op.capabilities) {
         const auto name = bgp::capability_name(c.code);
-        m_buf += ' ';
+        put(' ');
         if (name.empty()) {
           fmt::format_to(o, "cap{}[{}]", c.code, hex(c.value));
         } else {
-          m_buf += name;
+          put(name);
         }
         if (c.multiprotocol) {
           fmt::format_to(o, "({})", bgp::to_string(*c.multiprotocol));
@@ -317,32 +364,32 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
           for (const auto& f : gr.families) {
             fmt::format_to(o, " {}{}", bgp::to_string(f.family), f.forwarding_preserved ? " F" : "");
           }
-          m_buf += ')';
+          put(')');
         }
         if (c.add_path) {
-          m_buf += '(';
+          put('(');
           for (std::size_t i = 0; i < c.add_path->families.size(); ++i) {
             const auto& f = c.add_path->families[i];
             fmt::format_to(o, "{}{} {}", i ? ", " : "", bgp::to_string(f.family),
                            f.send_receive == 1 ? "receive" : f.send_receive == 2 ? "send" : "send/receive");
           }
-          m_buf += ')';
+          put(')');
         }
         if (c.fqdn) {
           fmt::format_to(o, "({}{}{})", c.fqdn->hostname, c.fqdn->domain.empty() ? "" : ".", c.fqdn->domain);
         }
         if (c.llgr && !c.llgr->families.empty()) {
-          m_buf += '(';
+          put('(');
           for (std::size_t i = 0; i < c.llgr->families.size(); ++i) {
             fmt::format_to(o, "{}{} stale {}s", i ? ", " : "", bgp::to_string(c.llgr->families[i].family),
                            c.llgr->families[i].stale_time);
           }
-          m_buf += ')';
+          put(')');
         }
-        m_buf += ',';
+        put(',');
       }
-      if (m_buf.back() == ',') {
-        m_buf.pop_back();
+      if (m_buf.size() > 0 && m_buf.data()[m_buf.size() - 1] == ',') {
+        m_buf.resize(m_buf.size() - 1);
       }
     }
     break;
@@ -409,21 +456,21 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
     if (json) {
       fmt::format_to(o, R"(,"code":{},"subcode":{},"code_name":)", n.code, n.subcode);
       if (code_name.empty()) {
-        m_buf += "null";
+        put("null");
       } else {
-        append_json_string(m_buf, code_name);
+        append_json(m_buf, code_name);
       }
-      m_buf += R"(,"subcode_name":)";
+      put(R"(,"subcode_name":)");
       if (sub_name.empty()) {
-        m_buf += "null";
+        put("null");
       } else {
-        append_json_string(m_buf, sub_name);
+        append_json(m_buf, sub_name);
       }
-      m_buf += R"(,"shutdown_communication":)";
+      put(R"(,"shutdown_communication":)");
       if (n.shutdown_communication) {
-        append_json_string(m_buf, *n.shutdown_communication);
+        append_json(m_buf, *n.shutdown_communication);
       } else {
-        m_buf += "null";
+        put("null");
       }
       fmt::format_to(o, R"(,"data":"{}")", hex(n.data));
     } else {
@@ -433,9 +480,9 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
                      sub_name.empty() ? (n.subcode ? fmt::format(", unknown subcode {}", n.subcode) : std::string())
                                       : std::string(sub_name));
       if (n.shutdown_communication) {
-        m_buf += " \"";
-        m_buf += *n.shutdown_communication;
-        m_buf += '"';
+        put(" \"");
+        put(*n.shutdown_communication);
+        put('"');
       }
     }
     break;
@@ -453,39 +500,39 @@ void SniffPrinter::on_message(const bgp::FlowKey& flow, std::int64_t time_us, co
     break;
   }
   }
-  m_buf += json ? "}\n" : "\n";
+  put(json ? "}\n" : "\n");
   maybe_flush();
 }
 
 void SniffPrinter::on_malformed(const bgp::FlowKey& flow, std::int64_t time_us, std::uint8_t type,
                                 const bgp::DecodeError& error)
 {
-  Out o = std::back_inserter(m_buf);
+  auto o = std::back_inserter(m_buf);
   const auto sub_name = bgp::notification_subcode_name(error.notify_code, error.notify_subcode);
   if (m_format == OutputFormat::json) {
-    m_buf += R"({"event":"malformed","time":")";
+    put(R"({"event":"malformed","time":")");
     time(time_us);
-    m_buf += R"(","src":")";
+    put(R"(","src":")");
     endpoint(flow.src, flow.src_port);
-    m_buf += R"(","dst":")";
+    put(R"(","dst":")");
     endpoint(flow.dst, flow.dst_port);
     const auto tn = bgp::message_type_name(type);
     fmt::format_to(o, R"(","type":{},"type_code":{},"error":"{}","notify_code":{},"notify_subcode":{},"notify_name":)",
                    tn.empty() ? "null" : "\"" + std::string(tn) + "\"", type, bgp::to_string(error.code),
                    error.notify_code, error.notify_subcode);
     if (sub_name.empty()) {
-      m_buf += "null";
+      put("null");
     } else {
-      append_json_string(m_buf, sub_name);
+      append_json(m_buf, sub_name);
     }
-    m_buf += R"(,"detail":)";
-    append_json_string(m_buf, error.detail);
-    m_buf += "}\n";
+    put(R"(,"detail":)");
+    append_json(m_buf, error.detail);
+    put("}\n");
   } else {
     time(time_us);
-    m_buf += ' ';
+    put(' ');
     endpoint(flow.src, flow.src_port);
-    m_buf += " > ";
+    put(" > ");
     endpoint(flow.dst, flow.dst_port);
     fmt::format_to(o, " MALFORMED {}: {}\n", type_name(type), error.to_string());
   }
@@ -494,36 +541,36 @@ void SniffPrinter::on_malformed(const bgp::FlowKey& flow, std::int64_t time_us, 
 
 void SniffPrinter::on_transition(const bgp::Transition& t, const bgp::TrackedSession& s)
 {
-  Out o = std::back_inserter(m_buf);
+  auto o = std::back_inserter(m_buf);
   const auto& by = s.sides[static_cast<std::size_t>(t.by_side)];
   if (m_format == OutputFormat::json) {
-    m_buf += R"({"event":"state","time":")";
+    put(R"({"event":"state","time":")");
     time(t.time_us);
-    m_buf += R"(","a":")";
+    put(R"(","a":")");
     endpoint(s.sides[0].address, s.sides[0].port);
-    m_buf += R"(","b":")";
+    put(R"(","b":")");
     endpoint(s.sides[1].address, s.sides[1].port);
     fmt::format_to(o, R"(","from":"{}","to":"{}","trigger":"{}","by":")", bgp::to_string(t.from), bgp::to_string(t.to),
                    bgp::to_string(t.event));
     endpoint(by.address, by.port);
     fmt::format_to(o, R"(","inferred":{},"reason":)", t.inferred);
     if (t.reason.empty()) {
-      m_buf += "null";
+      put("null");
     } else {
-      append_json_string(m_buf, t.reason);
+      append_json(m_buf, t.reason);
     }
-    m_buf += "}\n";
+    put("}\n");
   } else {
     time(t.time_us);
-    m_buf += " state ";
+    put(" state ");
     endpoint(s.sides[0].address, s.sides[0].port);
-    m_buf += " <-> ";
+    put(" <-> ");
     endpoint(s.sides[1].address, s.sides[1].port);
     fmt::format_to(o, ": {} -> {}{}", bgp::to_string(t.from), bgp::to_string(t.to), t.inferred ? " (inferred)" : "");
     if (!t.reason.empty()) {
       fmt::format_to(o, ": {}", t.reason);
     }
-    m_buf += '\n';
+    put('\n');
   }
   maybe_flush();
 }
@@ -535,20 +582,20 @@ void SniffPrinter::on_stream(const bgp::FlowKey& flow, std::int64_t time_us, bgp
       && kind != bgp::StreamEventKind::expired) {
     return;
   }
-  Out o = std::back_inserter(m_buf);
+  auto o = std::back_inserter(m_buf);
   if (m_format == OutputFormat::json) {
-    m_buf += R"({"event":"stream","time":")";
+    put(R"({"event":"stream","time":")");
     time(time_us);
-    m_buf += R"(","src":")";
+    put(R"(","src":")");
     endpoint(flow.src, flow.src_port);
-    m_buf += R"(","dst":")";
+    put(R"(","dst":")");
     endpoint(flow.dst, flow.dst_port);
     fmt::format_to(o, R"(","kind":"{}","bytes":{}}})" "\n", bgp::to_string(kind), bytes);
   } else {
     time(time_us);
-    m_buf += ' ';
+    put(' ');
     endpoint(flow.src, flow.src_port);
-    m_buf += " > ";
+    put(" > ");
     endpoint(flow.dst, flow.dst_port);
     fmt::format_to(o, " stream {} ({} bytes)\n", bgp::to_string(kind), bytes);
   }
@@ -557,45 +604,45 @@ void SniffPrinter::on_stream(const bgp::FlowKey& flow, std::int64_t time_us, bgp
 
 void SniffPrinter::summary(const SniffEngine& engine)
 {
-  Out o = std::back_inserter(m_buf);
+  auto o = std::back_inserter(m_buf);
   const auto& st = engine.stats();
   const auto& sessions = engine.tracker().sessions();
   if (m_format == OutputFormat::json) {
-    m_buf += R"({"event":"summary","sessions":[)";
+    put(R"({"event":"summary","sessions":[)");
     for (std::size_t i = 0; i < sessions.size(); ++i) {
       const auto& s = sessions[i];
-      m_buf += i ? ",{" : "{";
-      m_buf += R"("a":")";
+      put(i ? ",{" : "{");
+      put(R"("a":")");
       endpoint(s.sides[0].address, s.sides[0].port);
-      m_buf += R"(","b":")";
+      put(R"(","b":")");
       endpoint(s.sides[1].address, s.sides[1].port);
       fmt::format_to(o, R"(","state":"{}","inferred":{},"established_count":{},"flaps":{},"last_error":)",
                      bgp::to_string(s.state), s.state == bgp::SessionState::established && s.inferred,
                      s.established_count, s.down_count);
       if (s.last_error) {
-        append_json_string(m_buf, *s.last_error);
+        append_json(m_buf, *s.last_error);
       } else {
-        m_buf += "null";
+        put("null");
       }
       const auto hold = s.negotiated_hold_time();
-      m_buf += R"(,"hold_time":)";
-      m_buf += hold ? std::to_string(*hold) : "null";
+      put(R"(,"hold_time":)");
+      put(hold ? std::to_string(*hold) : "null");
       for (int side = 0; side < 2; ++side) {
         const auto& sd = s.sides[static_cast<std::size_t>(side)];
         fmt::format_to(o, R"(,"{}_as":{})", side ? "b" : "a", sd.open ? std::to_string(sd.open->effective_as()) : "null");
       }
-      m_buf += R"(,"first_seen":")";
+      put(R"(,"first_seen":")");
       time(s.first_seen_us);
-      m_buf += R"(","last_change":")";
+      put(R"(","last_change":")");
       time(s.last_change_us);
-      m_buf += R"(","messages":{)";
+      put(R"(","messages":{)");
       for (int side = 0; side < 2; ++side) {
         const auto& sd = s.sides[static_cast<std::size_t>(side)];
         fmt::format_to(o, R"({}"{}":{{"OPEN":{},"UPDATE":{},"NOTIFICATION":{},"KEEPALIVE":{},"ROUTE-REFRESH":{},"malformed":{}}})",
                        side ? "," : "", side ? "b" : "a", sd.messages[1], sd.messages[2], sd.messages[3], sd.messages[4],
                        sd.messages[5], sd.malformed);
       }
-      m_buf += "}}";
+      put("}}");
     }
     fmt::format_to(o,
                    R"(],"messages":{{"OPEN":{},"UPDATE":{},"NOTIFICATION":{},"KEEPALIVE":{},"ROUTE-REFRESH":{}}},"malformed":{},"frames":{},"tcp_segments":{},"resync_bytes":{},"gaps":{},"gap_bytes":{}}})"
@@ -633,7 +680,7 @@ void SniffPrinter::summary(const SniffEngine& engine)
       return s.state == bgp::SessionState::established && s.inferred;
     });
     if (any_inferred) {
-      m_buf += "  (* Established inferred: the capture started mid-session)\n";
+      put("  (* Established inferred: the capture started mid-session)\n");
     }
   }
   flush();

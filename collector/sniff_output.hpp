@@ -8,6 +8,8 @@
 #include "collector/commands.hpp"
 #include "collector/sniff_engine.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <string>
 
@@ -33,12 +35,16 @@ public:
 
 private:
   void maybe_flush();
+  void put(std::string_view s);
+  void put(char c);
+  void put_uint(std::uint64_t v);
+  static void append_json(fmt::memory_buffer& out, std::string_view s);
   void time(std::int64_t time_us);
   void endpoint(const bgp::Address& a, std::uint16_t port);
 
   OutputFormat m_format;
   std::FILE* m_out;
-  std::string m_buf;
+  fmt::memory_buffer m_buf; // fmt writes into it directly (no intermediate copy)
   std::int64_t m_cached_second = -1;
   char m_cached_prefix[32] = {}; // "2026-11-29T02:47:10"
 };

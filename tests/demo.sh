@@ -17,7 +17,7 @@ echo "== build (Release) in $BUILD =="
 # (GCC bug 105329): keep the warning, do not fail the build on it.
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBGPWATCH_TESTS=OFF \
   -DCMAKE_CXX_FLAGS="-Wno-error=restrict" >/dev/null
-cmake --build "$BUILD" --target bgpwatch -j "$(nproc)"
+cmake --build "$BUILD" --target bgpwatch bgpwatch-netconf-sim -j "${JOBS:-$(nproc)}"
 B=$BUILD/bgpwatch
 R=fixtures/replay
 NOW=2026-11-29T03:00:00Z   # the clock the saved replies are judged against
@@ -52,4 +52,36 @@ run --config $R/config.yaml check --node kubernetes1003 --since -45s --now $NOW 
 [ $rc = 1 ] || { echo "demo: expected exit 1 (restart not seen yet), got $rc" >&2; exit 1; }
 
 echo
-echo "demo: ok (not ready -> exit 1, ready -> exit 0, restart race held -> exit 1)"
+echo "dry run: ok (not ready -> exit 1, ready -> exit 0, restart race held -> exit 1)"
+
+# --- Live: two simulated Junos routers behind a private sshd --------------
+# cr1-eqiad and cr2-eqiad serve kubernetes1001-1006 (IPv4 + IPv6). At
+# scenario t=2s calico-node on kubernetes1003 restarts: its sessions go Idle,
+# Connect, Active, OpenSent, and are Established again at t=15s (cr1) / 16s
+# (cr2) (fixtures/scenarios/demo-eqiad.json). bgpwatch waits it out.
+if [ "$(id -u)" != 0 ]; then
+  echo "demo: the live part needs root (it runs a private sshd); skipped"
+  exit 0
+fi
+export BGPWATCH_SIM=$ROOT/$BUILD/bgpwatch-netconf-sim
+. tests/lib/sshd.sh
+# Scenario t=0 a few seconds from now, so starting the daemons does not eat
+# into the timeline.
+export SSHD_START=$(( $(date +%s) + 3 ))
+sshd_init
+sshd_start_router cr1-eqiad fixtures/scenarios/demo-eqiad.json
+sshd_start_router cr2-eqiad fixtures/scenarios/demo-eqiad.json
+sshd_write_config "$SSHD_DIR/config.yaml" fixtures/scenarios/demo-eqiad.json
+while [ "$(date +%s)" -lt "$SSHD_START" ]; do sleep 0.1; done
+echo
+echo "== live: calico-node on kubernetes1003 restarts 2 s from now; waiting for its BGP sessions =="
+echo "\$ systemctl restart calico-node   # (simulated: the routers see the sessions drop at t=2s)"
+echo "\$ bgpwatch wait-established --node kubernetes1003 --since -5s --interval 1s --timeout 2m"
+set +e
+"$B" --config "$SSHD_DIR/config.yaml" wait-established --node kubernetes1003 --since -5s --interval 1s --timeout 2m
+rc=$?
+set -e
+echo "(exit $rc)"
+[ $rc = 0 ] || { echo "demo: expected exit 0 (ready), got $rc" >&2; exit 1; }
+echo
+echo "demo: ok"

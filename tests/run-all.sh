@@ -14,8 +14,16 @@ JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 start=$(date +%s)
 
+# ccache (a Debian package like the rest) makes repeated runs on one machine
+# fast; paths are hashed relative to the checkout so clones share the cache.
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  export CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=1
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+
 echo "== build (gcc, ASan+UBSan) =="
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBGPWATCH_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBGPWATCH_SANITIZE=ON "${launcher[@]}" >/dev/null
 cmake --build build-asan -j "$JOBS"
 
 echo "== tests =="
@@ -25,7 +33,7 @@ ctest --test-dir build-asan -j "$JOBS" --output-on-failure --timeout 600
 
 echo "== fuzz (clang libFuzzer, ${FUZZ_SECONDS}s per target) =="
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DBGPWATCH_FUZZ=ON -DBGPWATCH_TESTS=OFF >/dev/null
+  -DBGPWATCH_FUZZ=ON -DBGPWATCH_TESTS=OFF "${launcher[@]}" >/dev/null
 fuzzers=$(cd tests/fuzz 2>/dev/null && ls fuzz_*.cpp 2>/dev/null | sed 's/\.cpp$//' || true)
 if [ -n "$fuzzers" ]; then
   # shellcheck disable=SC2086

@@ -56,12 +56,14 @@ std::string make_temp_dir()
 class BirdDaemon
 {
 public:
-  BirdDaemon()
+  // recovering: `bird -R` (as calico-node starts it) with graceful restart on
+  // the refused peer, so BIRD stays in graceful restart recovery.
+  explicit BirdDaemon(bool recovering = false)
   {
     REQUIRE(::access(k_bird, X_OK) == 0); // Debian package `bird` (packaging/debian-packages.txt)
     m_dir = make_temp_dir();
     m_socket = m_dir + "/bird.ctl";
-    const int port = 20000 + static_cast<int>(::getpid() % 20000);
+    const int port = 20000 + static_cast<int>(::getpid() % 20000) + (recovering ? 2 : 0);
     std::ofstream conf(m_dir + "/bird.conf");
     conf << "router id 192.0.2.10;\n"
             "listen bgp address 127.0.0.1 port "
@@ -77,12 +79,17 @@ public:
          << " as 14907;\n"
             "  source address 127.0.0.1;\n"
             "  connect delay time 1; connect retry time 2;\n"
+         << (recovering ? "  graceful restart;\n" : "")
+         << 
             "  import all; export all;\n"
             "}\n"
             "protocol bgp bgp1 { local as 64601; multihop; neighbor 127.0.0.3 as 64512; passive; }\n";
     conf.close();
     const std::string conf_path = m_dir + "/bird.conf";
-    std::array<const char*, 8> argv{k_bird, "-f", "-c", conf_path.c_str(), "-s", m_socket.c_str(), nullptr};
+    std::array<const char*, 8> argv{k_bird, "-f", "-c", conf_path.c_str(), "-s", m_socket.c_str(), nullptr, nullptr};
+    if (recovering) {
+      argv[6] = "-R";
+    }
     REQUIRE(::posix_spawn(&m_pid, k_bird, nullptr, nullptr, const_cast<char* const*>(argv.data()), environ) == 0);
     // Poll for the socket to answer (BIRD creates it before it accepts).
     const auto until = SteadyClock::now() + 10s;
@@ -511,4 +518,27 @@ TEST_CASE("bird source: Calico's pair with BIRD 2 needs no bird6.ctl; with BIRD 
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+}
+
+TEST_CASE("bird source: graceful restart recovery after `bird -R` is reported")
+{
+  BirdDaemon recovering(true);
+  BirdSource source({recovering.socket()});
+  auto r = source.read(SteadyClock::now() + 5s);
+  REQUIRE(r.has_value());
+  const auto reports = source.last_reports();
+  REQUIRE(reports.size() == 1);
+  REQUIRE(reports[0].status.has_value());
+  CHECK(reports[0].status->graceful_restart_recovery);
+  CHECK(reports[0].status->graceful_restart_waiting == 2u); // both BGP protocols hold the lock
+  const auto notes = source.graceful_restart_notes();
+  REQUIRE(notes.size() == 1);
+  const std::string prefix = "BIRD 1.6.8 at " + recovering.socket()
+                             + ": graceful restart recovery in progress (waiting for 2 protocols, wait timer ";
+  CHECK(notes[0].starts_with(prefix));
+  CHECK(notes[0].ends_with("/240)"));
+  // The daemon without -R is not recovering.
+  BirdSource plain({daemon().socket()});
+  REQUIRE(plain.read(SteadyClock::now() + 5s).has_value());
+  CHECK(plain.graceful_restart_notes().empty());
 }

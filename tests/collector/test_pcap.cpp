@@ -92,6 +92,10 @@ TEST_CASE("pcap: message counts per fixture and link type (the numbers tshark re
     CHECK(c.messages == r.counts);
     CHECK(c.malformed == 0);
   }
+  // An invalid ORIGIN in each direction: still counted as UPDATEs (as tshark does), and malformed.
+  const auto bad = run("malformed-origin.pcap");
+  CHECK(bad.messages == Counts{0, 2, 4, 0, 2, 0});
+  CHECK(bad.malformed == 2);
   // hold-expiry and its QinQ copy: whatever the recording, they agree.
   const auto hold = run("hold-expiry.pcap");
   CHECK(hold.messages[3] == 1);

@@ -74,3 +74,14 @@ convert("hold-expiry.pcap", "linktype-qinq.pcap", 1, qinq)
 convert("establish-v4.pcap", "linktype-sll.pcap", 113, sll)
 convert("establish-v6.pcap", "linktype-sll2-v6.pcap", 276, sll2)
 convert("admin-shutdown.pcap", "linktype-raw.pcap", 101, raw)
+
+
+def corrupt_origin(macs, et, ip):
+    # RFC 4271 §6.3: ORIGIN 3 is an Invalid ORIGIN Attribute (3/6); the TCP
+    # checksum is left as is (sniff and tshark do not check it).
+    return macs + struct.pack("!H", et) + ip.replace(b"\x40\x01\x01\x00", b"\x40\x01\x01\x03", 1)
+
+
+# A malformed UPDATE (invalid ORIGIN) in real traffic: tshark still counts an
+# UPDATE; sniff reports a "malformed" event of type UPDATE.
+convert("establish-v4.pcap", "malformed-origin.pcap", 1, corrupt_origin)
