@@ -85,11 +85,12 @@ private:
     m_version = req.version();
     auto self = shared_from_this();
     m_server->handler(request, [self](HttpResponse response) {
-      self->send(response, self->m_keep_alive, self->m_head);
+      self->send(std::move(response), self->m_keep_alive, self->m_head);
     });
   }
 
-  void send(const HttpResponse& r, bool keep_alive, bool head)
+  // By value: a /metrics body can be tens of MB; it is moved, never copied.
+  void send(HttpResponse r, bool keep_alive, bool head)
   {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), m_version);
     res->set(http::field::server, "bgpwatch/" BGPWATCH_VERSION);
@@ -102,7 +103,7 @@ private:
     if (head) {
       res->content_length(r.body.size());
     } else {
-      res->body() = r.body;
+      res->body() = std::move(r.body);
       res->prepare_payload();
     }
     m_stream.expires_after(m_server->limits.write_timeout);

@@ -6,6 +6,8 @@
 # per-router poll wall time, collector CPU seconds per cycle, peak RSS,
 # /metrics response time and size (scraped once per interval), and whether
 # every healthy router was fresh every cycle. Needs root (private sshds).
+# CONNECT_TIMEOUT (10s) is the NETCONF connect timeout: raise it on a
+# loaded machine, where 50 simultaneous SSH handshakes can take seconds.
 #   sudo BGPWATCH=build/bgpwatch BGPWATCH_SIM=build/bgpwatch-netconf-sim \
 #        bash tests/bench/bench_collect_scale.sh
 set -uo pipefail
@@ -40,7 +42,7 @@ for i in $(seq 1 $((ROUTERS - 1))); do
   sshd_start_router "$(printf 'r%02d' "$i")" "$SCEN" || exit 1
 done
 CONF=$SSHD_DIR/config.yaml
-SSHD_CONNECT_TIMEOUT=5s SSHD_RPC_TIMEOUT=30s sshd_write_config "$CONF" "$SCEN"
+SSHD_CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-10s} SSHD_RPC_TIMEOUT=30s sshd_write_config "$CONF" "$SCEN"
 port=$(sshd_free_port)
 printf 'collector: {listen: "127.0.0.1:%s", interval: %ss}\n' "$port" "$INTERVAL" >> "$CONF"
 URL=http://127.0.0.1:$port
