@@ -3,6 +3,7 @@
 // pcap, the format detected from content. All files are read and parsed
 // before anything is printed: one bad file means exit 3, errors on stderr
 // ("FILE:LINE: what") and nothing on stdout, never a partial result.
+#include "bgp/bird.hpp"
 #include "bgp/junos.hpp"
 #include "collector/commands.hpp"
 #include "collector/exit_code.hpp"
@@ -39,7 +40,15 @@ Expected<Parsed, std::string> parse_one(const std::string& path)
   }
   const std::string name = path == "-" ? "<stdin>" : path;
   const auto format = bgp::detect_format(*content);
-  if (format == bgp::InputFormat::bird || format == bgp::InputFormat::pcap) {
+  if (format == bgp::InputFormat::bird) {
+    // Offline there is no BIRD clock (`show status`): uptimes stay null.
+    auto summary = bgp::parse_bird_protocols(*content);
+    if (!summary) {
+      return Unexpected(name + ": " + summary.error().to_string());
+    }
+    return Parsed{name, format, std::move(*summary)};
+  }
+  if (format == bgp::InputFormat::pcap) {
     // Replaced when the BIRD parser / pcap summariser land on main.
     return Unexpected(name + ": " + std::string(bgp::to_string(format)) + " input is not supported in this build yet");
   }

@@ -61,4 +61,14 @@ if out=$("$SIM" --router r --mirror-command "echo '{\"ipv4Unicast\":{\"peers\":{
   fail "an unknown FRR state printed a reply"
 fi
 [ "$out" = "bgpwatch-netconf-sim: FRR peer '10.0.0.1': unknown BGP state 'Dancing'" ] || fail "got: $out"
-echo "ok: mirror translation (3 FRR captures, 3 failure modes)"
+# `bgpwatch parse` reads BIRD replies (raw socket bytes or birdc text) offline.
+got=$("$BW" --format json parse "$FX/bird/2.0/established/bird-protocols-all.raw" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["format"], d["groups"], d["peers"], [(s["protocol"], s["address"], s["state"], s["peer_as"], s["local_as"],
+      s["uptime_seconds"], s["source"]) for s in d["sessions"]])')
+want="bird None None [('Global_10_64_0_1', '10.64.0.1', 'Established', 14907, 64601, None, 'bird'), ('Global_2620_0_861_101__1', '2620:0:861:101::1', 'Established', 14907, 64601, None, 'bird')]"
+[ "$got" = "$want" ] || fail "parse BIRD 2: got $got"
+if "$BW" parse "$FX/bird/1.6/loopback/birdc-protocols.txt" >/dev/null 2>"$work/err"; then fail "parse accepted a BGP protocol without an address"; fi
+grep -q "line 6: BGP protocol 'bgp1' has no neighbor address" "$work/err" || fail "parse error: $(cat "$work/err")"
+echo "ok: mirror translation (3 FRR captures, 3 failure modes), parse of BIRD replies"
