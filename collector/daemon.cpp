@@ -211,9 +211,11 @@ void Daemon::Impl::poll(const std::shared_ptr<Schedule>& s)
 {
   s->in_flight = true;
   ++in_flight;
-  // A poll may use up to one interval: a slow router answers late but still
-  // inside its own slot, and never makes anyone else wait.
-  const auto deadline = SteadyClock::now() + interval();
+  // A poll may use one interval, plus the connect timeout when it has to
+  // (re)open the session: a router that answers in 8 s of a 10 s interval
+  // must still be readable right after a reconnect. Overlap is impossible
+  // (in_flight skips the slot), and nobody else waits for it.
+  const auto deadline = SteadyClock::now() + interval() + config->netconf.connect_timeout;
   asio::post(*workers, [this, s, p = poller, router = s->router, deadline] {
     auto results = p->poll_detailed({router}, deadline);
     PollResult result = results.empty() ? PollResult{} : std::move(results.front());
