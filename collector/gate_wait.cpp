@@ -112,6 +112,7 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
 
   GateReport last = empty_report(c);
   std::uint64_t polls = 0;
+  bool cut_off = false;
   auto finish = [&](GateReport r, std::optional<std::string> stopped, std::optional<int> exit_code) {
     r.polls = polls;
     r.elapsed = duration_cast<milliseconds>(SteadyClock::now() - start);
@@ -163,7 +164,17 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
         progress.tick(duration_cast<milliseconds>(SteadyClock::now() - start),
                       duration_cast<milliseconds>(std::max(deadline - SteadyClock::now(), SteadyClock::duration(0))));
       }
-      last = task.take();
+      GateReport report = task.take();
+      // A poll cut off by the overall deadline knows less than the one
+      // before it: Unknown must not replace a known "not ready" (that would
+      // turn exit 1 into exit 3). Both fail closed; this keeps the better
+      // knowledge, and says so.
+      if (SteadyClock::now() >= deadline && polls > 0 && report.verdict.overall == bgp::Readiness::unknown
+          && last.verdict.overall == bgp::Readiness::not_ready) {
+        cut_off = true;
+      } else {
+        last = std::move(report);
+      }
     }
     ++polls;
     last.polls = polls;
@@ -183,7 +194,8 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
       return finish(last,
                     "deadline passed after "
                       + bgp::format_duration(duration_cast<std::chrono::seconds>(now - start)) + " ("
-                      + std::to_string(polls) + (polls == 1 ? " poll)" : " polls)"),
+                      + std::to_string(polls) + (polls == 1 ? " poll)" : " polls)")
+                      + (cut_off ? "; the last poll was cut off, verdict from the poll before it" : ""),
                     std::nullopt);
     }
     while (SteadyClock::now() < next) {
