@@ -67,27 +67,6 @@ std::vector<Token> tokens_of(std::string_view line)
   return out;
 }
 
-std::string quote(std::string_view text)
-{
-  constexpr std::size_t k_max_quoted = 60;
-  std::string out = "'";
-  for (char c : text.substr(0, k_max_quoted)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  }
-  if (text.size() > k_max_quoted) {
-    out += "...";
-  }
-  return out + "'";
-}
-
-ParseError error_at(ParseErrc code, std::size_t line, std::string detail)
-{
-  ParseError e;
-  e.code = code;
-  e.line = line;
-  e.detail = std::move(detail);
-  return e;
-}
 
 template <class T>
 std::optional<T> parse_unsigned(std::string_view text)
@@ -245,7 +224,7 @@ Expected<void, ParseError> parse_routes(std::string_view value, std::size_t line
       n = parse_unsigned<std::uint64_t>(t[0].text);
     }
     if (!n) {
-      return Unexpected(error_at(ParseErrc::bad_value, line, "bad BIRD route count " + quote(part)
+      return Unexpected(bird_error_at(ParseErrc::bad_value, line, "bad BIRD route count " + quote_bird_line(part)
                                                                + " (expected 'N imported, N exported, N preferred')"));
     }
     if (t[1].text == "imported") {
@@ -258,7 +237,7 @@ Expected<void, ParseError> parse_routes(std::string_view value, std::size_t line
     start = comma + 1;
   }
   if (!imported) {
-    return Unexpected(error_at(ParseErrc::missing_field, line, "BIRD route counts without 'imported': " + quote(value)));
+    return Unexpected(bird_error_at(ParseErrc::missing_field, line, "BIRD route counts without 'imported': " + quote_bird_line(value)));
   }
   rib.accepted = imported;
   rib.active = preferred;
@@ -300,7 +279,7 @@ Expected<void, ParseError> parse_detail(Pending& p, const BirdLine& l)
     if (!p.proto_down) {
       const auto s = map_bgp_state(value);
       if (!s) {
-        return Unexpected(error_at(ParseErrc::bad_value, l.line, "unknown BIRD BGP state " + quote(value)));
+        return Unexpected(bird_error_at(ParseErrc::bad_value, l.line, "unknown BIRD BGP state " + quote_bird_line(value)));
       }
       p.session.state = *s;
     }
@@ -309,20 +288,20 @@ Expected<void, ParseError> parse_detail(Pending& p, const BirdLine& l)
     std::string_view addr = value.substr(0, value.find('%'));
     const auto a = Address::parse(addr);
     if (!a) {
-      return Unexpected(error_at(ParseErrc::bad_value, l.line, "bad BIRD neighbor address " + quote(value)));
+      return Unexpected(bird_error_at(ParseErrc::bad_value, l.line, "bad BIRD neighbor address " + quote_bird_line(value)));
     }
     p.session.address = *a;
     p.have_address = true;
   } else if (key == "Neighbor AS" || key == "Local AS") {
     const auto as = parse_unsigned<std::uint32_t>(value);
     if (!as) {
-      return Unexpected(error_at(ParseErrc::bad_value, l.line, "bad BIRD " + std::string(key) + " " + quote(value)));
+      return Unexpected(bird_error_at(ParseErrc::bad_value, l.line, "bad BIRD " + std::string(key) + " " + quote_bird_line(value)));
     }
     (key == "Neighbor AS" ? p.session.peer_as : p.session.local_as) = *as;
   } else if (key == "Source address") {
     const auto a = Address::parse(value.substr(0, value.find('%')));
     if (!a) {
-      return Unexpected(error_at(ParseErrc::bad_value, l.line, "bad BIRD source address " + quote(value)));
+      return Unexpected(bird_error_at(ParseErrc::bad_value, l.line, "bad BIRD source address " + quote_bird_line(value)));
     }
     p.session.local_address = *a;
   } else if (key == "Last error") {
@@ -355,8 +334,8 @@ Expected<Row, ParseError> split_row(const BirdLine& l)
 {
   const auto t = tokens_of(l.text);
   if (t.size() < 5) {
-    return Unexpected(error_at(ParseErrc::syntax, l.line,
-                               "not a BIRD protocol row (name proto table state since info): " + quote(l.text)));
+    return Unexpected(bird_error_at(ParseErrc::syntax, l.line,
+                               "not a BIRD protocol row (name proto table state since info): " + quote_bird_line(l.text)));
   }
   Row r{t[0].text, t[1].text, t[2].text, t[3].text, t[4].text, {}};
   std::size_t since_end = t[4].end;
@@ -380,12 +359,12 @@ Expected<Pending, ParseError> start_bgp_protocol(const Row& r, const BirdLine& l
   p.session.source = Source::bird;
   p.session.protocol = std::string(r.name);
   if (!known_proto_state(r.state)) {
-    return Unexpected(error_at(ParseErrc::bad_value, l.line,
-                               "unknown BIRD protocol state " + quote(r.state) + " for " + quote(r.name)));
+    return Unexpected(bird_error_at(ParseErrc::bad_value, l.line,
+                               "unknown BIRD protocol state " + quote_bird_line(r.state) + " for " + quote_bird_line(r.name)));
   }
   auto since = parse_bird_time(r.since);
   if (!since) {
-    return Unexpected(error_at(ParseErrc::bad_value, l.line, since.error() + " for " + quote(r.name)));
+    return Unexpected(bird_error_at(ParseErrc::bad_value, l.line, since.error() + " for " + quote_bird_line(r.name)));
   }
   p.since = *since;
   if (r.state == "down") {
@@ -398,13 +377,13 @@ Expected<Pending, ParseError> start_bgp_protocol(const Row& r, const BirdLine& l
   } else {
     const auto t = tokens_of(r.info);
     if (t.empty()) {
-      return Unexpected(error_at(ParseErrc::missing_field, l.line, "BGP protocol " + quote(r.name) + " in state "
-                                                                     + quote(r.state) + " has no BGP state"));
+      return Unexpected(bird_error_at(ParseErrc::missing_field, l.line, "BGP protocol " + quote_bird_line(r.name) + " in state "
+                                                                     + quote_bird_line(r.state) + " has no BGP state"));
     }
     const auto s = map_bgp_state(t[0].text);
     if (!s) {
-      return Unexpected(error_at(ParseErrc::bad_value, l.line,
-                                 "unknown BIRD BGP state " + quote(t[0].text) + " for " + quote(r.name)));
+      return Unexpected(bird_error_at(ParseErrc::bad_value, l.line,
+                                 "unknown BIRD BGP state " + quote_bird_line(t[0].text) + " for " + quote_bird_line(r.name)));
     }
     p.session.state = *s;
     const std::string_view error = trim(r.info.substr(t[0].end));
@@ -422,8 +401,8 @@ Expected<Pending, ParseError> start_bgp_protocol(const Row& r, const BirdLine& l
 Expected<Session, ParseError> finish_bgp_protocol(Pending p, const std::optional<BirdTime>& now)
 {
   if (!p.have_address) {
-    return Unexpected(error_at(ParseErrc::missing_field, p.row_line,
-                               "BGP protocol " + quote(*p.session.protocol)
+    return Unexpected(bird_error_at(ParseErrc::missing_field, p.row_line,
+                               "BGP protocol " + quote_bird_line(*p.session.protocol)
                                  + " has no neighbor address: not a Calico name (Mesh_/Node_/Global_<address>)"
                                    " and no \"Neighbor address:\" line ('show protocols all' prints it)"));
   }
@@ -500,14 +479,14 @@ Expected<Summary, ParseError> parse_bird_protocols(std::string_view reply, const
       break;
     case LineKind::heading:
       if (heading) {
-        return Unexpected(error_at(ParseErrc::syntax, l.line, "second heading line in one BIRD reply"));
+        return Unexpected(bird_error_at(ParseErrc::syntax, l.line, "second heading line in one BIRD reply"));
       }
       heading = true;
       break;
     case LineKind::row: {
       if (!heading) {
-        return Unexpected(error_at(ParseErrc::wrong_root, l.line,
-                                   "not a BIRD 'show protocols' reply (no heading line before " + quote(l.text) + ")"));
+        return Unexpected(bird_error_at(ParseErrc::wrong_root, l.line,
+                                   "not a BIRD 'show protocols' reply (no heading line before " + quote_bird_line(l.text) + ")"));
       }
       BGPWATCH_TRY(flush());
       auto row_r = split_row(l);
@@ -528,19 +507,19 @@ Expected<Summary, ParseError> parse_bird_protocols(std::string_view reply, const
     }
     case LineKind::detail:
       if (!heading || (!current && !in_other)) {
-        return Unexpected(error_at(ParseErrc::syntax, l.line, "BIRD detail line outside a protocol: " + quote(l.text)));
+        return Unexpected(bird_error_at(ParseErrc::syntax, l.line, "BIRD detail line outside a protocol: " + quote_bird_line(l.text)));
       }
       if (current) {
         BGPWATCH_TRY(parse_detail(*current, l));
       }
       break;
     case LineKind::other:
-      return Unexpected(error_at(ParseErrc::syntax, l.line, "unexpected BIRD reply code " + std::to_string(*l.code)
-                                                              + " in 'show protocols': " + quote(l.text)));
+      return Unexpected(bird_error_at(ParseErrc::syntax, l.line, "unexpected BIRD reply code " + std::to_string(*l.code)
+                                                              + " in 'show protocols': " + quote_bird_line(l.text)));
     }
   }
   if (!heading) {
-    return Unexpected(error_at(ParseErrc::wrong_root, 0, "not a BIRD 'show protocols' reply (no heading line)"));
+    return Unexpected(bird_error_at(ParseErrc::wrong_root, 0, "not a BIRD 'show protocols' reply (no heading line)"));
   }
   BGPWATCH_TRY(flush());
   return summary;
@@ -593,13 +572,13 @@ Expected<BirdStatus, ParseError> parse_bird_status(std::string_view reply)
     } else if (code == k_code_daemon || l.final || (code == -1 && (text.ends_with(" in progress") || text == "Daemon is up and running"))) {
       st.daemon_state = std::string(text);
     } else if (code != k_code_status && code != k_code_gr && code != -1) {
-      return Unexpected(error_at(ParseErrc::syntax, l.line, "unexpected BIRD reply code " + std::to_string(code)
-                                                              + " in 'show status': " + quote(l.text)));
+      return Unexpected(bird_error_at(ParseErrc::syntax, l.line, "unexpected BIRD reply code " + std::to_string(code)
+                                                              + " in 'show status': " + quote_bird_line(l.text)));
     }
     // Other 1011 lines (a later BIRD's additions) are ignored.
   }
   if (!have_version) {
-    return Unexpected(error_at(ParseErrc::wrong_root, 0, "not a BIRD 'show status' reply (no \"BIRD x.y.z\" line)"));
+    return Unexpected(bird_error_at(ParseErrc::wrong_root, 0, "not a BIRD 'show status' reply (no \"BIRD x.y.z\" line)"));
   }
   return st;
 }

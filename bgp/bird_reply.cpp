@@ -39,27 +39,6 @@ bool is_final_line(std::string_view line)
   return leading_code(line).has_value() && (line.size() == 4 || line[4] == ' ');
 }
 
-std::string quote(std::string_view text)
-{
-  constexpr std::size_t k_max_quoted = 60;
-  std::string out = "'";
-  for (char c : text.substr(0, k_max_quoted)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  }
-  if (text.size() > k_max_quoted) {
-    out += "...";
-  }
-  return out + "'";
-}
-
-ParseError error_at(ParseErrc code, std::size_t line, std::string detail)
-{
-  ParseError e;
-  e.code = code;
-  e.line = line;
-  e.detail = std::move(detail);
-  return e;
-}
 
 // Splits on '\n' (a trailing '\r' is dropped); a last line without a
 // newline still counts.
@@ -113,7 +92,7 @@ std::optional<std::size_t> find_bird_reply_end(std::string_view buffer)
 Expected<std::vector<BirdLine>, ParseError> split_bird_reply(std::string_view reply)
 {
   if (reply.size() > k_bird_max_reply_bytes) {
-    return Unexpected(error_at(ParseErrc::too_large, 0,
+    return Unexpected(bird_error_at(ParseErrc::too_large, 0,
                                "BIRD reply of " + std::to_string(reply.size()) + " bytes is over the limit of "
                                  + std::to_string(k_bird_max_reply_bytes)));
   }
@@ -127,7 +106,7 @@ Expected<std::vector<BirdLine>, ParseError> split_bird_reply(std::string_view re
     ++first;
   }
   if (first == lines.size()) {
-    return Unexpected(error_at(ParseErrc::syntax, 0, "empty BIRD reply"));
+    return Unexpected(bird_error_at(ParseErrc::syntax, 0, "empty BIRD reply"));
   }
   if (!leading_code(lines[first])) {
     for (std::size_t i = first; i < lines.size(); ++i) {
@@ -150,7 +129,7 @@ Expected<std::vector<BirdLine>, ParseError> split_bird_reply(std::string_view re
       if (line.empty() && i + 1 == lines.size()) {
         break;
       }
-      return Unexpected(error_at(ParseErrc::syntax, number, "data after the final line of the BIRD reply: " + quote(line)));
+      return Unexpected(bird_error_at(ParseErrc::syntax, number, "data after the final line of the BIRD reply: " + quote_bird_line(line)));
     }
     BirdLine parsed;
     parsed.line = number;
@@ -161,12 +140,12 @@ Expected<std::vector<BirdLine>, ParseError> split_bird_reply(std::string_view re
       current = *code;
     } else if (line.starts_with(' ')) {
       if (!current) {
-        return Unexpected(error_at(ParseErrc::syntax, number, "continuation line before any reply code: " + quote(line)));
+        return Unexpected(bird_error_at(ParseErrc::syntax, number, "continuation line before any reply code: " + quote_bird_line(line)));
       }
       parsed.code = current;
       parsed.text = line.substr(1);
     } else {
-      return Unexpected(error_at(ParseErrc::syntax, number, "not a BIRD reply line (no 4-digit code): " + quote(line)));
+      return Unexpected(bird_error_at(ParseErrc::syntax, number, "not a BIRD reply line (no 4-digit code): " + quote_bird_line(line)));
     }
     if (greeting_allowed && parsed.final && parsed.code == k_code_greeting) {
       greeting_allowed = false;
@@ -181,15 +160,37 @@ Expected<std::vector<BirdLine>, ParseError> split_bird_reply(std::string_view re
     out.push_back(parsed);
   }
   if (!done) {
-    return Unexpected(error_at(ParseErrc::syntax, lines.size(),
+    return Unexpected(bird_error_at(ParseErrc::syntax, lines.size(),
                                "BIRD reply ends without a final line (\"CODE text\"): truncated?"));
   }
   if (error_line) {
-    return Unexpected(error_at(ParseErrc::rpc_error, error_line->line,
+    return Unexpected(bird_error_at(ParseErrc::rpc_error, error_line->line,
                                "BIRD error " + std::to_string(*error_line->code) + ": "
                                  + std::string(error_line->text)));
   }
   return out;
+}
+
+std::string quote_bird_line(std::string_view text)
+{
+  constexpr std::size_t k_max_quoted = 60;
+  std::string out = "'";
+  for (char c : text.substr(0, k_max_quoted)) {
+    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  }
+  if (text.size() > k_max_quoted) {
+    out += "...";
+  }
+  return out + "'";
+}
+
+ParseError bird_error_at(ParseErrc code, std::size_t line, std::string detail)
+{
+  ParseError e;
+  e.code = code;
+  e.line = line;
+  e.detail = std::move(detail);
+  return e;
 }
 
 } // namespace bgpwatch::bgp

@@ -58,4 +58,9 @@ std::optional<std::size_t> find_bird_reply_end(std::string_view buffer);
 // empty codes; a leading "BIRD x.y.z ready." line is dropped.
 Expected<std::vector<BirdLine>, ParseError> split_bird_reply(std::string_view reply);
 
+// Shared by the BIRD parsers: a line quoted for an error message (control
+// characters shown as '?', cut after 60 characters), and a ParseError at a line.
+std::string quote_bird_line(std::string_view text);
+ParseError bird_error_at(ParseErrc code, std::size_t line, std::string detail);
+
 } // namespace bgpwatch::bgp
