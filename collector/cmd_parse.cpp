@@ -7,10 +7,16 @@
 #include "bgp/junos.hpp"
 #include "collector/commands.hpp"
 #include "collector/exit_code.hpp"
+#include "collector/pcap_reader.hpp"
 #include "collector/render_json.hpp"
 #include "collector/render_table.hpp"
 #include "collector/replay_source.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 
@@ -49,8 +55,32 @@ Expected<Parsed, std::string> parse_one(const std::string& path)
     return Parsed{name, format, std::move(*summary)};
   }
   if (format == bgp::InputFormat::pcap) {
-    // Replaced when the BIRD parser / pcap summariser land on main.
-    return Unexpected(name + ": " + std::string(bgp::to_string(format)) + " input is not supported in this build yet");
+    // libpcap reads files; stdin was already consumed for detection, so a
+    // capture on stdin goes through a private temporary file.
+    std::string file = path;
+    std::string temp;
+    if (path == "-") {
+      char pattern[] = "/tmp/bgpwatch-parse-XXXXXX";
+      const int fd = ::mkstemp(pattern);
+      if (fd < 0) {
+        return Unexpected(name + ": cannot create a temporary file for the capture: " + std::strerror(errno));
+      }
+      temp = file = pattern;
+      const bool written = ::write(fd, content->data(), content->size()) == static_cast<ssize_t>(content->size());
+      ::close(fd);
+      if (!written) {
+        ::unlink(temp.c_str());
+        return Unexpected(name + ": cannot write the capture to " + temp);
+      }
+    }
+    auto summary = summarize_pcap_file(file);
+    if (!temp.empty()) {
+      ::unlink(temp.c_str());
+    }
+    if (!summary) {
+      return Unexpected(name + ": " + summary.error());
+    }
+    return Parsed{name, format, std::move(*summary)};
   }
   auto parsed = parse_saved_reply(name, *content);
   if (!parsed) {

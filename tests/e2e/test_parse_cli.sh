@@ -43,5 +43,15 @@ printf 'hello world\n' > "$work/prose.txt"
 expect "unrecognised" 3 "" "prose.txt: unrecognised format" -- "$BGPWATCH" parse "$work/prose.txt"
 STDIN=$bad expect "bad stdin" 3 "" '^bgpwatch parse: <stdin>:25: not well-formed XML' -- "$BGPWATCH" parse -
 
+# A pcap: one session per BGP session seen (the wire helper's summariser);
+# from stdin too (libpcap reads it back from a private temporary file).
+pcap=$BGPWATCH_FIXTURES/pcap/bad-peer-as.pcap
+expect "pcap, json" 0 '"last_error": "NOTIFICATION 2/2 \(OPEN Message Error, Bad Peer AS\)' "" -- \
+  "$BGPWATCH" --format json parse "$pcap"
+STDIN=$BGPWATCH_FIXTURES/pcap/establish-v4.pcap expect "pcap on stdin" 0 \
+  '^10\.64\.0\.11 +64601 +Established ' "" -- "$BGPWATCH" parse -
+head -c 100 "$BGPWATCH_FIXTURES/pcap/establish-v4.pcap" > "$work/cut.pcap"
+expect "truncated pcap" 3 "" "cut.pcap: cannot read capture .*truncated dump file" -- "$BGPWATCH" parse "$work/cut.pcap"
+
 echo "parse cli: $fail failed"
 [ $fail = 0 ]
