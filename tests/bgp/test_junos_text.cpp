@@ -7,16 +7,6 @@ using S = SessionState;
 
 namespace {
 
-Summary parse_ok(const std::string& name)
-{
-  CAPTURE(name);
-  auto r = parse_junos_text(fixture(name));
-  if (!r) {
-    FAIL("parse failed: " << r.error().to_string());
-  }
-  return *r;
-}
-
 Peer up(const char* address, std::uint32_t as, std::int64_t uptime, std::uint64_t flaps, std::uint64_t in,
         std::uint64_t out, std::vector<RibCounts> ribs = {}, std::optional<std::string> instance = {})
 {
@@ -33,7 +23,10 @@ Peer down(const char* address, std::uint32_t as, S state, std::int64_t uptime, s
 
 TEST_CASE("junos text: the runbook's `| match 64601` paste (peer lines only, no header)")
 {
-  const auto s = parse_ok("runbook_match.txt");
+  const auto r = parse_junos_text(fixture("runbook_match.txt"));
+  INFO("runbook_match.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, std::nullopt, std::nullopt, std::nullopt);
   check_sessions(s, {
                       up("10.64.0.121", 64601, 1933, 2, 220, 208),
@@ -53,7 +46,10 @@ TEST_CASE("junos text: the runbook's `| match 64601` paste (peer lines only, no 
 
 TEST_CASE("junos text: full paste with prompt, Threading mode, Table section, RIB lines, trailing prompt")
 {
-  const auto s = parse_ok("prompt_full.txt");
+  const auto r = parse_junos_text(fixture("prompt_full.txt"));
+  INFO("prompt_full.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 4, 7, 2);
   check_sessions(s, {
                       up("10.64.0.121", 64601, 1933, 2, 220, 208, {trib("inet.0", 0, 1, 1, 0)}),
@@ -69,7 +65,10 @@ TEST_CASE("junos text: full paste with prompt, Threading mode, Table section, RI
 
 TEST_CASE("junos text: logical-system prompt and {master:0} banners, no Table section")
 {
-  const auto s = parse_ok("lsys_prompt.txt");
+  const auto r = parse_junos_text(fixture("lsys_prompt.txt"));
+  INFO("lsys_prompt.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 1, 2, 0);
   check_sessions(s, {
                       up("10.64.130.11", 64601, 131990, 0, 4411, 4390, {trib("inet.0", 2, 2, 2, 0)}),
@@ -79,7 +78,10 @@ TEST_CASE("junos text: logical-system prompt and {master:0} banners, no Table se
 
 TEST_CASE("junos text: configuration mode `[edit]` + `user@host# run show bgp sum`")
 {
-  const auto s = parse_ok("config_run.txt");
+  const auto r = parse_junos_text(fixture("config_run.txt"));
+  INFO("config_run.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 2, 2, 1);
   check_sessions(s, {
                       up("10.192.0.20", 64602, 35990, 0, 1201, 1199, {trib("inet.0", 14, 15, 15, 0)}),
@@ -89,14 +91,20 @@ TEST_CASE("junos text: configuration mode `[edit]` + `user@host# run show bgp su
 
 TEST_CASE("junos text: HTML <b> around the command")
 {
-  const auto s = parse_ok("html_bold.txt");
+  const auto r = parse_junos_text(fixture("html_bold.txt"));
+  INFO("html_bold.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 1, 1, 0);
   check_sessions(s, {up("10.64.32.23", 64601, 1139, 2, 130, 123, {trib("inet.0", 1, 1, 1, 0)})});
 }
 
 TEST_CASE("junos text: one-line A/R/Acc/D counts = Established, groups named by the Table section")
 {
-  const auto s = parse_ok("one_line_counts.txt");
+  const auto r = parse_junos_text(fixture("one_line_counts.txt"));
+  INFO("one_line_counts.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 2, 4, 1);
   check_sessions(s, {
                       up("10.64.130.1", 64810, 247, 0, 98231, 98544,
@@ -110,7 +118,10 @@ TEST_CASE("junos text: one-line A/R/Acc/D counts = Established, groups named by 
 
 TEST_CASE("junos text: 8-space indentation, leading blank line, whitespace-only last line, no final newline")
 {
-  const auto s = parse_ok("indented_no_newline.txt");
+  const auto r = parse_junos_text(fixture("indented_no_newline.txt"));
+  INFO("indented_no_newline.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 2, 3, 1);
   check_sessions(s, {
                       up("10.64.0.121", 64601, 1933, 2, 220, 208, {trib("inet.0", 0, 1, 1, 0)}),
@@ -121,7 +132,10 @@ TEST_CASE("junos text: 8-space indentation, leading blank line, whitespace-only 
 
 TEST_CASE("junos text: an Establ peer with no RIB line at the end")
 {
-  const auto s = parse_ok("establ_no_rib_end.txt");
+  const auto r = parse_junos_text(fixture("establ_no_rib_end.txt"));
+  INFO("establ_no_rib_end.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_sessions(s, {
                       up("10.64.0.121", 64601, 1933, 2, 220, 208, {trib("inet.0", 0, 1, 1, 0)}),
                       up("10.64.16.75", 64601, 1405, 2, 161, 152),
@@ -130,7 +144,10 @@ TEST_CASE("junos text: an Establ peer with no RIB line at the end")
 
 TEST_CASE("junos text: Default eBGP mode / Unconfigured peers headers, Idle, 4-byte ASNs, 64-bit counters, OutQ")
 {
-  const auto s = parse_ok("headers_unconfigured.txt");
+  const auto r = parse_junos_text(fixture("headers_unconfigured.txt"));
+  INFO("headers_unconfigured.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 3, 3, 1);
   auto q1 = up("198.35.26.193", 65534, 2, 0, 10, 9, {trib("inet.0", 0, 0, 0, 0)});
   q1.queue = 1;
@@ -144,7 +161,10 @@ TEST_CASE("junos text: Default eBGP mode / Unconfigured peers headers, Idle, 4-b
 
 TEST_CASE("junos text: instance-scoped paste: instance from RIB lines, else from the Table section")
 {
-  const auto s = parse_ok("instance_text.txt");
+  const auto r = parse_junos_text(fixture("instance_text.txt"));
+  INFO("instance_text.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 1, 3, 1);
   check_sessions(s, {
                       up("10.64.130.11", 64601, 131990, 0, 4411, 4390,
@@ -157,7 +177,10 @@ TEST_CASE("junos text: instance-scoped paste: instance from RIB lines, else from
 
 TEST_CASE("junos text: peers of two instances told apart by their RIB prefixes")
 {
-  const auto s = parse_ok("two_instances_text.txt");
+  const auto r = parse_junos_text(fixture("two_instances_text.txt"));
+  INFO("two_instances_text.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 3, 4, 1);
   check_sessions(s, {
                       up("10.64.0.1", 64600, 954211, 1, 52311, 50122,
@@ -172,7 +195,10 @@ TEST_CASE("junos text: peers of two instances told apart by their RIB prefixes")
 
 TEST_CASE("junos text: every state word")
 {
-  const auto s = parse_ok("states_text.txt");
+  const auto r = parse_junos_text(fixture("states_text.txt"));
+  INFO("states_text.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_sessions(s, {
                       down("10.64.0.121", 64601, S::idle, 5, 0, 0, 0),
                       down("10.64.0.145", 64601, S::connect, 11, 0, 0, 1),
@@ -185,7 +211,10 @@ TEST_CASE("junos text: every state word")
 
 TEST_CASE("junos text: a long IPv6 address whose columns went to the next line")
 {
-  const auto s = parse_ok("wrapped_ipv6.txt");
+  const auto r = parse_junos_text(fixture("wrapped_ipv6.txt"));
+  INFO("wrapped_ipv6.txt: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_sessions(s, {
                       up("2620:0:861:ffff:ffff:ffff:ffff:fffe", 64601, 1139, 2, 130, 123, {trib("inet6.0", 1, 1, 1, 0)}),
                       up("2620:0:861:103:10:64:32:23", 64601, 1139, 2, 130, 123, {trib("inet6.0", 1, 1, 1, 0)}),

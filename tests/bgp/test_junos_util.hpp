@@ -18,6 +18,13 @@ namespace junos_test {
 
 using namespace bgpwatch::bgp;
 
+// The parse error's text for a failure message ("" when it parsed), so each
+// test can REQUIRE the parse itself and still say why it failed.
+inline std::string error_text(const bgpwatch::Expected<Summary, ParseError>& r)
+{
+  return r ? std::string() : r.error().to_string();
+}
+
 // $BGPWATCH_FIXTURES (set by CTest), else found from this file's path or
 // the working directory, so the test binary also runs by hand.
 inline std::filesystem::path fixtures_dir()

@@ -23,16 +23,6 @@ const std::vector<Peer>& eqiad_peers()
   return peers;
 }
 
-Summary parse_ok(const std::string& name)
-{
-  CAPTURE(name);
-  auto r = parse_junos_xml(fixture(name));
-  if (!r) {
-    FAIL("parse failed: " << r.error().to_string());
-  }
-  return *r;
-}
-
 ParseError parse_err(const std::string& name)
 {
   CAPTURE(name);
@@ -45,21 +35,30 @@ ParseError parse_err(const std::string& name)
 
 TEST_CASE("junos xml: | display xml capture (rpc-reply, junos: attributes, 20.4R3 namespace, banner)")
 {
-  const auto s = parse_ok("display_xml_eqiad.xml");
+  const auto r = parse_junos_xml(fixture("display_xml_eqiad.xml"));
+  INFO("display_xml_eqiad.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 4, 6, 1);
   check_sessions(s, eqiad_peers());
 }
 
 TEST_CASE("junos xml: PyEZ-saved bare bgp-information with plain attributes, no namespace")
 {
-  const auto s = parse_ok("pyez_plain_attrs.xml");
+  const auto r = parse_junos_xml(fixture("pyez_plain_attrs.xml"));
+  INFO("pyez_plain_attrs.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 4, 6, 1);
   check_sessions(s, eqiad_peers());
 }
 
 TEST_CASE("junos xml: raw NETCONF reply, prefixed nc:rpc-reply, XML declaration, 18.4R1 namespace, no final newline")
 {
-  const auto s = parse_ok("netconf_18_4.xml");
+  const auto r = parse_junos_xml(fixture("netconf_18_4.xml"));
+  INFO("netconf_18_4.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 2, 3, 0);
   const auto& all = eqiad_peers();
   check_sessions(s, {all[0], all[1], all[2]});
@@ -67,7 +66,10 @@ TEST_CASE("junos xml: raw NETCONF reply, prefixed nc:rpc-reply, XML declaration,
 
 TEST_CASE("junos xml: SRX cluster reply with trailing <cli><banner>{primary:node0}")
 {
-  const auto s = parse_ok("srx_cluster_banner.xml");
+  const auto r = parse_junos_xml(fixture("srx_cluster_banner.xml"));
+  INFO("srx_cluster_banner.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 1, 2, 1);
   check_sessions(s, {
                       {"10.64.16.1", {}, 64600, S::established, 1469733, 0, 98231, 98544, 0, "cr1-eqiad",
@@ -80,13 +82,19 @@ TEST_CASE("junos xml: empty replies")
 {
   SECTION("only the three counters")
   {
-    const auto s = parse_ok("empty_counters.xml");
+    const auto r = parse_junos_xml(fixture("empty_counters.xml"));
+    INFO("empty_counters.xml: " << error_text(r));
+    REQUIRE(r.has_value());
+    const Summary& s = *r;
     check_counts(s, 0, 0, 0);
     CHECK(s.sessions.empty());
   }
   SECTION("<bgp-information/>: no counters at all")
   {
-    const auto s = parse_ok("empty_element.xml");
+    const auto r = parse_junos_xml(fixture("empty_element.xml"));
+    INFO("empty_element.xml: " << error_text(r));
+    REQUIRE(r.has_value());
+    const Summary& s = *r;
     check_counts(s, std::nullopt, std::nullopt, std::nullopt);
     CHECK(s.sessions.empty());
   }
@@ -94,7 +102,10 @@ TEST_CASE("junos xml: empty replies")
 
 TEST_CASE("junos xml: instance-scoped reply names the instance from table names")
 {
-  const auto s = parse_ok("instance_frontend.xml");
+  const auto r = parse_junos_xml(fixture("instance_frontend.xml"));
+  INFO("instance_frontend.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 1, 3, 1);
   check_sessions(s, {
                       {"10.64.130.11", "frontend", 64601, S::established, 131990, 0, 4411, 4390, 0, {},
@@ -108,7 +119,10 @@ TEST_CASE("junos xml: instance-scoped reply names the instance from table names"
 
 TEST_CASE("junos xml: instance prefix match (vrf, vrf2) and a master VPN peer importing into both")
 {
-  const auto s = parse_ok("instance_prefix_match.xml");
+  const auto r = parse_junos_xml(fixture("instance_prefix_match.xml"));
+  INFO("instance_prefix_match.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 3, 5, 1);
   check_sessions(
     s, {
@@ -128,7 +142,10 @@ TEST_CASE("junos xml: instance prefix match (vrf, vrf2) and a master VPN peer im
 
 TEST_CASE("junos xml: header counters are reported, never cross-checked against the list")
 {
-  const auto s = parse_ok("counters_disagree.xml");
+  const auto r = parse_junos_xml(fixture("counters_disagree.xml"));
+  INFO("counters_disagree.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 1, 5, 2);
   REQUIRE(s.sessions.size() == 6);
   CHECK(to_string(s.sessions[3].state) == "Active");
@@ -138,7 +155,10 @@ TEST_CASE("junos xml: header counters are reported, never cross-checked against 
 
 TEST_CASE("junos xml: 64-bit counters and 4-byte ASNs")
 {
-  const auto s = parse_ok("large_numbers.xml");
+  const auto r = parse_junos_xml(fixture("large_numbers.xml"));
+  INFO("large_numbers.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 2, 2, 0);
   check_sessions(s, {
                       {"10.64.0.145", {}, 4290029998u, S::established, 12688372, 17, 3988100231u, 4139021655u, 0,
@@ -150,7 +170,10 @@ TEST_CASE("junos xml: 64-bit counters and 4-byte ASNs")
 
 TEST_CASE("junos xml: every RFC 4271 state, including OpenSent and OpenConfirm")
 {
-  const auto s = parse_ok("states_all.xml");
+  const auto r = parse_junos_xml(fixture("states_all.xml"));
+  INFO("states_all.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_sessions(s, {
                       {"10.64.0.121", {}, 64601, S::idle, 5, 0, 0, 0, 0, {}, {}},
                       {"10.64.0.145", {}, 64601, S::connect, 11, 0, 0, 1, 0, {}, {}},
@@ -163,7 +186,10 @@ TEST_CASE("junos xml: every RFC 4271 state, including OpenSent and OpenConfirm")
 
 TEST_CASE("junos xml: elapsed-time text when the seconds attribute is absent")
 {
-  const auto s = parse_ok("elapsed_text_only.xml");
+  const auto r = parse_junos_xml(fixture("elapsed_text_only.xml"));
+  INFO("elapsed_text_only.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   REQUIRE(s.sessions.size() == 6);
   const std::int64_t want[] = {24, 224, 61468, 184247, 797493, 12686400};
   for (std::size_t i = 0; i < 6; ++i) {
@@ -174,7 +200,10 @@ TEST_CASE("junos xml: elapsed-time text when the seconds attribute is absent")
 
 TEST_CASE("junos xml: peer-address with a +port suffix is split on the last '+'")
 {
-  const auto s = parse_ok("peer_port_suffix.xml");
+  const auto r = parse_junos_xml(fixture("peer_port_suffix.xml"));
+  INFO("peer_port_suffix.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_sessions(s, {
                       {"10.64.0.121", {}, 64601, S::established, 1933, 2, 220, 208, 0, {}, {xrib("inet.0", 0, 1, 1, 0)}},
                       {"2620:0:861:101:10:64:0:121", {}, 64601, S::established, 1932, 2, 217, 208, 0, {},
@@ -185,7 +214,10 @@ TEST_CASE("junos xml: peer-address with a +port suffix is split on the last '+'"
 
 TEST_CASE("junos xml: multi-routing-engine-results: every RE's peers, first RE wins a duplicate")
 {
-  const auto s = parse_ok("multi_re.xml");
+  const auto r = parse_junos_xml(fixture("multi_re.xml"));
+  INFO("multi_re.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 4, 2, 0); // from the first RE
   const auto& all = eqiad_peers();
   check_sessions(s, {all[0], all[1],
@@ -194,14 +226,20 @@ TEST_CASE("junos xml: multi-routing-engine-results: every RE's peers, first RE w
 
 TEST_CASE("junos xml: an <rpc-error> of severity warning next to data is not a failure")
 {
-  const auto s = parse_ok("warning_with_data.xml");
+  const auto r = parse_junos_xml(fixture("warning_with_data.xml"));
+  INFO("warning_with_data.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 4, 1, 0);
   check_sessions(s, {eqiad_peers()[0]});
 }
 
 TEST_CASE("junos xml: <output> (format=text reply) goes through the text parser")
 {
-  const auto s = parse_ok("output_text.xml");
+  const auto r = parse_junos_xml(fixture("output_text.xml"));
+  INFO("output_text.xml: " << error_text(r));
+  REQUIRE(r.has_value());
+  const Summary& s = *r;
   check_counts(s, 1, 2, 1);
   check_sessions(s, {
                       {"10.64.0.121", {}, 64601, S::established, 1933, 2, 220, 208, 0, {}, {trib("inet.0", 1, 1, 1, 0)}},
