@@ -166,11 +166,11 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
       }
       GateReport report = task.take();
       // A poll cut off by the overall deadline knows less than the one
-      // before it: Unknown must not replace a known "not ready" (that would
-      // turn exit 1 into exit 3). Both fail closed; this keeps the better
+      // before it: its Unknown must not replace what the previous poll knew
+      // (a known "not ready" would become exit 3; a readable router would be
+      // reported unreadable). Both fail closed; this keeps the better
       // knowledge, and says so.
-      if (SteadyClock::now() >= deadline && polls > 0 && report.verdict.overall == bgp::Readiness::unknown
-          && last.verdict.overall == bgp::Readiness::not_ready) {
+      if (SteadyClock::now() >= deadline && polls > 0 && report.verdict.overall == bgp::Readiness::unknown) {
         cut_off = true;
       } else {
         last = std::move(report);
