@@ -14,11 +14,13 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <csignal>
 #include <malloc.h>
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -77,6 +79,43 @@ std::string path_of(const std::string& target)
 {
   const auto q = target.find('?');
   return q == std::string::npos ? target : target.substr(0, q);
+}
+
+// "a=1&b=%41" -> {a,1},{b,A}. Percent-escapes are decoded; a malformed one
+// is kept as it is (the name then matches nothing and the caller says so).
+std::vector<std::pair<std::string, std::string>> query_parameters(const std::string& target)
+{
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto q = target.find('?');
+  if (q == std::string::npos) {
+    return out;
+  }
+  auto decode = [](std::string_view in) {
+    std::string d;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      unsigned value = 0;
+      if (in[i] == '%' && i + 2 < in.size()
+          && std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16).ptr == in.data() + i + 3) {
+        d += static_cast<char>(value);
+        i += 2;
+      } else {
+        d += in[i] == '+' ? ' ' : in[i];
+      }
+    }
+    return d;
+  };
+  std::string_view rest = std::string_view(target).substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) {
+      continue;
+    }
+    const auto eq = pair.find('=');
+    out.emplace_back(decode(pair.substr(0, eq)), eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
+  }
+  return out;
 }
 
 HttpResponse json_response(unsigned status, const nlohmann::json& j)
@@ -224,16 +263,18 @@ void Daemon::Impl::poll(const std::shared_ptr<Schedule>& s)
       result.observation.error = "no result from the poller";
       result.observation.polled_at = bgp::WallClock::now();
     }
-    asio::post(io, [this, s, result = std::move(result)] {
+    asio::post(io, [this, s, result = std::move(result)]() mutable {
       s->in_flight = false;
       --in_flight;
-      const auto* before = state.router(result.observation.router);
+      const std::string name = result.observation.router;
+      const auto* before = state.router(name);
       const bool was_up = before != nullptr && before->polled && before->up;
-      const auto changes = state.record(result.observation, result.duration);
+      const bool readable = result.observation.readable;
+      const std::size_t count = result.observation.sessions.size();
+      const auto changes = state.record(std::move(result.observation), result.duration);
       // Failures are logged by the Poller (with backoff); recoveries here.
-      if (result.observation.readable && !was_up) {
-        spdlog::info("router={} poll ok ({} sessions, {} ms)", result.observation.router,
-                     result.observation.sessions.size(), result.duration.count());
+      if (readable && !was_up) {
+        spdlog::info("router={} poll ok ({} sessions, {} ms)", name, count, result.duration.count());
       }
       for (const auto& c : changes) {
         // OpenBGPD logmsg.c: Connect<->Active churn is noise.
@@ -248,9 +289,6 @@ void Daemon::Impl::poll(const std::shared_ptr<Schedule>& s)
                                                     : std::string());
         }
       }
-      // Parsing a 2,000-peer reply allocates tens of MB in the worker's
-      // malloc arena; give it back rather than let every arena keep its peak.
-      ::malloc_trim(0);
       if (stopping && in_flight == 0) {
         finish_shutdown();
       }
@@ -377,7 +415,7 @@ void Daemon::Impl::handle(const HttpRequest& req, std::function<void(HttpRespons
   if (path == "/metrics") {
     HttpResponse r;
     r.content_type = std::string(MetricsWriter::k_content_type);
-    r.body = state.metrics();
+    r.stream = state.metrics_stream();
     respond(std::move(r));
     return;
   }
@@ -390,7 +428,21 @@ void Daemon::Impl::handle(const HttpRequest& req, std::function<void(HttpRespons
     return;
   }
   if (path == "/v1/sessions") {
-    respond(json_response(200, state.sessions_json(now)));
+    // ?router=NAME (repeatable): only those routers, as --collector clients
+    // ask. A name the collector does not poll matches nothing: the client
+    // sees it missing from "routers" and says which one.
+    std::set<std::string> only;
+    for (const auto& [key, value] : query_parameters(req.target)) {
+      if (key != "router") {
+        respond(error_response(400, "unknown query parameter '" + key + "' (only router=NAME)"));
+        return;
+      }
+      only.insert(value);
+    }
+    HttpResponse r;
+    r.content_type = "application/json";
+    r.stream = state.sessions_stream(now, only);
+    respond(std::move(r));
     return;
   }
   static constexpr std::string_view k_nodes = "/v1/nodes/";

@@ -5,6 +5,8 @@
 #include "collector/metrics.hpp"
 #include "collector/session_json.hpp"
 
+#include <iterator>
+#include <map>
 #include <set>
 
 namespace bgpwatch::collector {
@@ -35,6 +37,22 @@ std::string or_empty(const std::optional<std::string>& s)
   return s.value_or("");
 }
 
+std::string metric_labels(const RouterRecord& r, const bgp::Session& s)
+{
+  Labels l = {{"router", r.name},
+              {"site", s.site.value_or(r.site)},
+              {"peer", s.address.to_string()},
+              {"family", std::string(bgp::to_string(s.family()))},
+              {"peer_as", s.peer_as ? std::to_string(*s.peer_as) : ""},
+              {"node", or_empty(s.node)}};
+  // The same address in two routing instances is two sessions (SPEC
+  // "Words"): only then a routing_instance label keeps series distinct.
+  if (s.instance && !s.instance->empty()) {
+    l.emplace_back("routing_instance", *s.instance);
+  }
+  return format_labels(l);
+}
+
 } // namespace
 
 void CollectorState::set_config(const Config& config)
@@ -60,19 +78,24 @@ void CollectorState::set_config(const Config& config)
 void CollectorState::set_nodes(std::vector<Node> nodes)
 {
   m_nodes = std::move(nodes);
-  // Re-annotate what we hold: a node may have appeared or gone.
+  // Re-annotate what we hold: a node may have appeared or gone. New
+  // snapshots: a stream may still be reading the old ones.
   for (auto& r : m_routers) {
     std::vector<bgp::Session> sessions;
-    for (auto& s : r.sessions) {
-      s.latest.node.reset();
+    sessions.reserve(r.sessions->size());
+    for (const auto& s : *r.sessions) {
       sessions.push_back(s.latest);
+      sessions.back().node.reset();
     }
     annotate_sessions(sessions, m_nodes, m_config);
+    auto next = std::make_shared<std::vector<SessionRecord>>(*r.sessions);
     for (std::size_t i = 0; i < sessions.size(); ++i) {
-      r.sessions[i].latest.node = sessions[i].node;
-      r.sessions[i].latest.site = sessions[i].site;
+      auto& rec = (*next)[i];
+      rec.latest.node = std::move(sessions[i].node);
+      rec.latest.site = std::move(sessions[i].site);
+      rec.metric_labels = metric_labels(r, rec.latest);
     }
-    render_fragments(r);
+    r.sessions = std::move(next);
   }
 }
 
@@ -86,7 +109,7 @@ const RouterRecord* CollectorState::router(std::string_view name) const
   return nullptr;
 }
 
-std::vector<SessionChange> CollectorState::record(const bgp::RouterObservation& o, std::chrono::milliseconds duration)
+std::vector<SessionChange> CollectorState::record(bgp::RouterObservation o, std::chrono::milliseconds duration)
 {
   std::vector<SessionChange> changes;
   RouterRecord* r = nullptr;
@@ -108,30 +131,32 @@ std::vector<SessionChange> CollectorState::record(const bgp::RouterObservation& 
     ++r->failures;
     // No stale values: the sessions are gone until the router answers. The
     // history is lost with them; a router's outage is in its own series.
-    r->sessions.clear();
-    render_fragments(*r);
+    r->sessions = std::make_shared<const std::vector<SessionRecord>>();
     return changes;
   }
   r->up = true;
   r->error.clear();
   r->last_success = o.polled_at;
 
-  std::vector<bgp::Session> sessions = o.sessions;
+  std::vector<bgp::Session>& sessions = o.sessions;
   for (auto& s : sessions) {
     s.router = o.router;
   }
   annotate_sessions(sessions, m_nodes, m_config);
   // Previous sessions by identity: 2,000 peers per router must not cost
   // 2,000^2 comparisons per poll.
-  std::map<std::pair<std::string, bgp::Address>, const SessionRecord*> previous_by_key;
-  for (const auto& old : r->sessions) {
-    previous_by_key.emplace(std::make_pair(old.latest.instance.value_or(""), old.latest.address), &old);
+  std::map<std::pair<std::string_view, bgp::Address>, const SessionRecord*> previous_by_key;
+  for (const auto& old : *r->sessions) {
+    previous_by_key.emplace(std::make_pair(std::string_view(old.latest.instance ? *old.latest.instance : ""),
+                                           old.latest.address),
+                            &old);
   }
-  std::vector<SessionRecord> next;
-  next.reserve(sessions.size());
+  auto next = std::make_shared<std::vector<SessionRecord>>();
+  next->reserve(sessions.size());
   for (auto& s : sessions) {
     SessionRecord rec;
-    const auto found = previous_by_key.find(std::make_pair(s.instance.value_or(""), s.address));
+    const auto found =
+      previous_by_key.find(std::make_pair(std::string_view(s.instance ? *s.instance : ""), s.address));
     const SessionRecord* previous = found == previous_by_key.end() ? nullptr : found->second;
     if (previous != nullptr) {
       rec.history = previous->history;
@@ -151,11 +176,11 @@ std::vector<SessionChange> CollectorState::record(const bgp::RouterObservation& 
         changes.push_back({o.router, s, t});
       }
     }
+    rec.metric_labels = metric_labels(*r, s);
     rec.latest = std::move(s);
-    next.push_back(std::move(rec));
+    next->push_back(std::move(rec));
   }
   r->sessions = std::move(next);
-  render_fragments(*r);
   return changes;
 }
 
@@ -219,40 +244,74 @@ const Schema& schema()
 
 } // namespace
 
-void CollectorState::render_fragments(RouterRecord& r) const
+namespace {
+
+// Streams the session families (all routers' samples of one family, then
+// the next: the text format wants each family in one group), then the small
+// router and node families rendered up front.
+class MetricsStream
 {
-  const auto& sc = schema();
-  for (auto& f : r.fragments) {
-    f.clear();
+public:
+  static constexpr std::size_t k_piece_bytes = 256 * 1024;
+
+  MetricsStream(std::vector<SessionSnapshot> routers, std::string tail)
+    : m_routers(std::move(routers)), m_tail(std::move(tail))
+  {
   }
-  if (r.sessions.empty()) {
-    return;
+
+  bool operator()(std::string& out)
+  {
+    const auto& sc = schema();
+    const MetricsWriter::MetricId families[] = {sc.state, sc.established, sc.uptime, sc.flaps, sc.prefixes};
+    while (m_family < std::size(families)) {
+      if (!m_header_done) {
+        out += sc.writer.header(families[m_family]);
+        m_header_done = true;
+      }
+      const std::string& name = sc.writer.name(families[m_family]);
+      while (m_router < m_routers.size()) {
+        const auto& sessions = *m_routers[m_router];
+        while (m_session < sessions.size()) {
+          sample(out, m_family, name, sessions[m_session++]);
+          if (out.size() >= k_piece_bytes) {
+            return true;
+          }
+        }
+        ++m_router;
+        m_session = 0;
+      }
+      ++m_family;
+      m_router = 0;
+      m_header_done = false;
+    }
+    out += m_tail;
+    return false;
   }
-  for (auto& f : r.fragments) {
-    f.reserve(r.sessions.size() * 200);
-  }
-  for (const auto& rec : r.sessions) {
+
+private:
+  void sample(std::string& out, std::size_t family, const std::string& name, const SessionRecord& rec)
+  {
     const auto& s = rec.latest;
-    Labels l = {{"router", r.name},
-                {"site", s.site.value_or(r.site)},
-                {"peer", s.address.to_string()},
-                {"family", std::string(bgp::to_string(s.family()))},
-                {"peer_as", s.peer_as ? std::to_string(*s.peer_as) : ""},
-                {"node", or_empty(s.node)}};
-    // The same address in two routing instances is two sessions (SPEC
-    // "Words"): only then a routing_instance label keeps series distinct.
-    if (s.instance && !s.instance->empty()) {
-      l.emplace_back("routing_instance", *s.instance);
-    }
-    const std::string labels = format_labels(l);
-    append_sample(r.fragments[0], sc.writer.name(sc.state), labels, static_cast<double>(static_cast<int>(s.state)));
-    append_sample(r.fragments[1], sc.writer.name(sc.established), labels,
-                  s.state == bgp::SessionState::established ? 1 : 0);
-    if (s.uptime_seconds) {
-      append_sample(r.fragments[2], sc.writer.name(sc.uptime), labels, static_cast<double>(*s.uptime_seconds));
-    }
-    if (s.flaps) {
-      append_sample(r.fragments[3], sc.writer.name(sc.flaps), labels, static_cast<double>(*s.flaps));
+    const std::string& labels = rec.metric_labels;
+    switch (family) {
+    case 0:
+      append_sample(out, name, labels, static_cast<double>(static_cast<int>(s.state)));
+      return;
+    case 1:
+      append_sample(out, name, labels, s.state == bgp::SessionState::established ? 1 : 0);
+      return;
+    case 2:
+      if (s.uptime_seconds) {
+        append_sample(out, name, labels, static_cast<double>(*s.uptime_seconds));
+      }
+      return;
+    case 3:
+      if (s.flaps) {
+        append_sample(out, name, labels, static_cast<double>(*s.flaps));
+      }
+      return;
+    default:
+      break;
     }
     std::optional<std::uint64_t> received, accepted, active;
     for (const auto& rib : s.ribs) {
@@ -266,139 +325,216 @@ void CollectorState::render_fragments(RouterRecord& r) const
         active = active.value_or(0) + *rib.active;
       }
     }
-    const std::pair<const char*, std::optional<std::uint64_t>> kinds[] = {
-      {"received", received}, {"accepted", accepted}, {"active", active}};
-    const std::string base = labels.substr(0, labels.size() - 1); // without '}'
+    const std::pair<std::string_view, std::optional<std::uint64_t>> kinds[] = {
+      {",kind=\"received\"}", received}, {",kind=\"accepted\"}", accepted}, {",kind=\"active\"}", active}};
+    const std::string_view base = std::string_view(labels).substr(0, labels.size() - 1); // without '}'
     for (const auto& [kind, value] : kinds) {
       if (value) {
-        append_sample(r.fragments[4], sc.writer.name(sc.prefixes), base + ",kind=\"" + kind + "\"}",
-                      static_cast<double>(*value));
+        m_kind_labels.assign(base).append(kind);
+        append_sample(out, name, m_kind_labels, static_cast<double>(*value));
       }
     }
   }
+
+  std::vector<SessionSnapshot> m_routers;
+  std::string m_tail;
+  std::size_t m_family = 0;
+  std::size_t m_router = 0;
+  std::size_t m_session = 0;
+  bool m_header_done = false;
+  std::string m_kind_labels; // reused: no allocation per sample
+};
+
+std::string drain(const BodyProducer& produce)
+{
+  std::string out;
+  while (produce(out)) {
+  }
+  return out;
 }
 
-std::string CollectorState::metrics() const
+} // namespace
+
+BodyProducer CollectorState::metrics_stream() const
 {
   const auto& sc = schema();
-  std::size_t size = 4096;
-  for (const auto& r : m_routers) {
-    for (const auto& f : r.fragments) {
-      size += f.size();
-    }
-  }
-  std::string out;
-  out.reserve(size + m_routers.size() * 400 + m_nodes.size() * 200);
-  const MetricsWriter::MetricId session_families[] = {sc.state, sc.established, sc.uptime, sc.flaps, sc.prefixes};
-  for (std::size_t f = 0; f < 5; ++f) {
-    out += sc.writer.header(session_families[f]);
-    for (const auto& r : m_routers) {
-      if (r.polled) {
-        out += r.fragments[f]; // empty after a failed poll: no stale values
-      }
-    }
-  }
-  // Router series: nothing for routers never polled (SPEC).
+  std::vector<SessionSnapshot> polled_sessions;
+  std::string tail;
+  // Router series: nothing for routers never polled (SPEC). A failed poll
+  // left an empty snapshot: no stale session values.
   std::vector<std::pair<const RouterRecord*, std::string>> polled;
   for (const auto& r : m_routers) {
     if (r.polled) {
+      polled_sessions.push_back(r.sessions);
       polled.emplace_back(&r, format_labels({{"router", r.name}, {"site", r.site}}));
     }
   }
-  out += sc.writer.header(sc.up);
+  tail += sc.writer.header(sc.up);
   for (const auto& [r, l] : polled) {
-    append_sample(out, sc.writer.name(sc.up), l, r->up ? 1 : 0);
+    append_sample(tail, sc.writer.name(sc.up), l, r->up ? 1 : 0);
   }
-  out += sc.writer.header(sc.duration);
+  tail += sc.writer.header(sc.duration);
   for (const auto& [r, l] : polled) {
-    append_sample(out, sc.writer.name(sc.duration), l, static_cast<double>(r->duration.count()) / 1000.0);
+    append_sample(tail, sc.writer.name(sc.duration), l, static_cast<double>(r->duration.count()) / 1000.0);
   }
-  out += sc.writer.header(sc.last_success);
+  tail += sc.writer.header(sc.last_success);
   for (const auto& [r, l] : polled) {
     if (r->last_success) {
-      append_sample(out, sc.writer.name(sc.last_success), l, seconds_since_epoch(*r->last_success));
+      append_sample(tail, sc.writer.name(sc.last_success), l, seconds_since_epoch(*r->last_success));
     }
   }
 
-  // Established addresses per polled router, once per scrape (not nodes x
-  // sessions comparisons).
-  std::map<std::string, std::set<bgp::Address>> established_by_router;
-  for (const auto& r : m_routers) {
-    if (!r.polled || m_nodes.empty()) {
-      continue;
+  // Node series: only the (router, address) pairs nodes expect are looked
+  // up, in one pass over each router's sessions.
+  struct NodeLine
+  {
+    const Node* node;
+    std::vector<bgp::ExpectedSession> expected;
+    bool any_polled = false;
+  };
+  std::vector<NodeLine> node_lines;
+  std::map<std::string, std::set<bgp::Address>, std::less<>> wanted; // router -> addresses
+  for (const auto& node : m_nodes) {
+    NodeLine line{&node, expected_sessions(m_config, node, FamilyFilter::both)};
+    for (const auto& e : line.expected) {
+      const auto* r = router(e.router);
+      if (r != nullptr && r->polled) {
+        line.any_polled = true;
+        wanted[e.router].insert(e.address);
+      }
     }
-    auto& set = established_by_router[r.name];
-    for (const auto& rec : r.sessions) {
-      if (rec.latest.state == bgp::SessionState::established) {
+    node_lines.push_back(std::move(line));
+  }
+  std::map<std::string, std::set<bgp::Address>, std::less<>> established; // router -> addresses
+  for (const auto& [name, addresses] : wanted) {
+    auto& set = established[name];
+    for (const auto& rec : *router(name)->sessions) {
+      if (rec.latest.state == bgp::SessionState::established && addresses.contains(rec.latest.address)) {
         set.insert(rec.latest.address);
       }
     }
   }
   std::string expected_lines;
   std::string established_lines;
-  for (const auto& node : m_nodes) {
-    const auto expected = expected_sessions(m_config, node, FamilyFilter::both);
-    bool any_polled = false;
-    std::size_t up_count = 0;
-    for (const auto& e : expected) {
-      const auto* r = router(e.router);
-      if (r == nullptr || !r->polled) {
-        continue;
-      }
-      any_polled = true;
-      up_count += established_by_router[e.router].contains(e.address) ? 1 : 0;
-    }
-    if (!any_polled) {
+  for (const auto& line : node_lines) {
+    if (!line.any_polled) {
       continue;
     }
-    const std::string nl = format_labels({{"node", node.name}, {"site", node.site}});
-    append_sample(expected_lines, sc.writer.name(sc.node_expected), nl, static_cast<double>(expected.size()));
+    std::size_t up_count = 0;
+    for (const auto& e : line.expected) {
+      const auto it = established.find(e.router);
+      up_count += it != established.end() && it->second.contains(e.address) ? 1 : 0;
+    }
+    const std::string nl = format_labels({{"node", line.node->name}, {"site", line.node->site}});
+    append_sample(expected_lines, sc.writer.name(sc.node_expected), nl, static_cast<double>(line.expected.size()));
     append_sample(established_lines, sc.writer.name(sc.node_established), nl, static_cast<double>(up_count));
   }
-  out += sc.writer.header(sc.node_expected);
-  out += expected_lines;
-  out += sc.writer.header(sc.node_established);
-  out += established_lines;
-  return out;
+  tail += sc.writer.header(sc.node_expected);
+  tail += expected_lines;
+  tail += sc.writer.header(sc.node_established);
+  tail += established_lines;
+  return MetricsStream(std::move(polled_sessions), std::move(tail));
+}
+
+std::string CollectorState::metrics() const
+{
+  return drain(metrics_stream());
+}
+
+namespace {
+
+nlohmann::json router_json(const RouterRecord& r, bgp::WallClock::time_point now)
+{
+  return {{"name", r.name},
+          {"site", r.site.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.site)},
+          {"polled", r.polled},
+          {"ok", r.polled && r.up},
+          {"error", r.polled && !r.up ? nlohmann::json(r.error) : nlohmann::json(nullptr)},
+          {"polled_at", r.polled ? nlohmann::json(bgp::format_rfc3339(r.polled_at)) : nullptr},
+          {"poll_age_seconds", r.polled ? nlohmann::json(age_seconds(now, r.polled_at)) : nullptr},
+          {"duration_ms", r.polled ? nlohmann::json(r.duration.count()) : nullptr},
+          {"last_success", r.last_success ? nlohmann::json(bgp::format_rfc3339(*r.last_success)) : nullptr},
+          {"polls", r.polls},
+          {"failures", r.failures}};
+}
+
+// {"routers":[...],"sessions":[ one session at a time ]}: a JSON tree of
+// 100,000 sessions would take hundreds of MB; one session's is small.
+class SessionsStream
+{
+public:
+  SessionsStream(std::string head, std::vector<std::pair<SessionSnapshot, double>> routers)
+    : m_head(std::move(head)), m_routers(std::move(routers))
+  {
+  }
+
+  bool operator()(std::string& out)
+  {
+    if (!m_head.empty()) {
+      out += m_head;
+      m_head.clear();
+    }
+    while (m_router < m_routers.size()) {
+      const auto& [sessions, age] = m_routers[m_router];
+      while (m_session < sessions->size()) {
+        const auto& rec = (*sessions)[m_session++];
+        auto sj = session_to_json(rec.latest);
+        sj["poll_age_seconds"] = age;
+        nlohmann::json history = nlohmann::json::array();
+        for (const auto& t : rec.history) {
+          history.push_back(transition_json(t));
+        }
+        sj["history"] = std::move(history);
+        if (!m_first) {
+          out += ',';
+        }
+        m_first = false;
+        out += sj.dump();
+        if (out.size() >= MetricsStream::k_piece_bytes) {
+          return true;
+        }
+      }
+      ++m_router;
+      m_session = 0;
+    }
+    out += "]}\n";
+    return false;
+  }
+
+private:
+  std::string m_head;
+  std::vector<std::pair<SessionSnapshot, double>> m_routers;
+  std::size_t m_router = 0;
+  std::size_t m_session = 0;
+  bool m_first = true;
+};
+
+} // namespace
+
+BodyProducer CollectorState::sessions_stream(bgp::WallClock::time_point now, const std::set<std::string>& only) const
+{
+  nlohmann::json routers = nlohmann::json::array();
+  std::vector<std::pair<SessionSnapshot, double>> snapshots;
+  for (const auto& r : m_routers) {
+    if (!only.empty() && !only.contains(r.name)) {
+      continue;
+    }
+    routers.push_back(router_json(r, now));
+    snapshots.emplace_back(r.sessions, age_seconds(now, r.polled_at));
+  }
+  return SessionsStream("{\"routers\":" + routers.dump() + ",\"sessions\":[", std::move(snapshots));
 }
 
 nlohmann::json CollectorState::sessions_json(bgp::WallClock::time_point now) const
 {
-  nlohmann::json routers = nlohmann::json::array();
-  nlohmann::json sessions = nlohmann::json::array();
-  for (const auto& r : m_routers) {
-    nlohmann::json rj = {{"name", r.name},
-                         {"site", r.site.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.site)},
-                         {"polled", r.polled},
-                         {"ok", r.polled && r.up},
-                         {"error", r.polled && !r.up ? nlohmann::json(r.error) : nlohmann::json(nullptr)},
-                         {"polled_at", r.polled ? nlohmann::json(bgp::format_rfc3339(r.polled_at)) : nullptr},
-                         {"poll_age_seconds", r.polled ? nlohmann::json(age_seconds(now, r.polled_at)) : nullptr},
-                         {"duration_ms", r.polled ? nlohmann::json(r.duration.count()) : nullptr},
-                         {"last_success",
-                          r.last_success ? nlohmann::json(bgp::format_rfc3339(*r.last_success)) : nullptr},
-                         {"polls", r.polls},
-                         {"failures", r.failures}};
-    routers.push_back(std::move(rj));
-    for (const auto& rec : r.sessions) {
-      auto sj = session_to_json(rec.latest);
-      sj["poll_age_seconds"] = age_seconds(now, r.polled_at);
-      nlohmann::json history = nlohmann::json::array();
-      for (const auto& t : rec.history) {
-        history.push_back(transition_json(t));
-      }
-      sj["history"] = std::move(history);
-      sessions.push_back(std::move(sj));
-    }
-  }
-  return {{"routers", std::move(routers)}, {"sessions", std::move(sessions)}};
+  return nlohmann::json::parse(drain(sessions_stream(now)));
 }
 
-std::vector<bgp::RouterObservation> CollectorState::observations() const
+std::vector<bgp::RouterObservation> CollectorState::observations(const std::set<std::string>& only) const
 {
   std::vector<bgp::RouterObservation> out;
   for (const auto& r : m_routers) {
-    if (!r.polled) {
+    if (!r.polled || (!only.empty() && !only.contains(r.name))) {
       continue;
     }
     bgp::RouterObservation o;
@@ -406,7 +542,8 @@ std::vector<bgp::RouterObservation> CollectorState::observations() const
     o.readable = r.up;
     o.error = r.error;
     o.polled_at = r.polled_at;
-    for (const auto& rec : r.sessions) {
+    o.sessions.reserve(r.sessions->size());
+    for (const auto& rec : *r.sessions) {
       o.sessions.push_back(rec.latest);
     }
     out.push_back(std::move(o));
@@ -418,7 +555,13 @@ nlohmann::json CollectorState::node_json(const Node& node, bgp::WallClock::time_
                                          std::chrono::seconds max_age) const
 {
   const auto expected = expected_sessions(m_config, node, FamilyFilter::both);
-  const auto observed = observations();
+  // Only the routers the node is expected on: copying every router's
+  // sessions per request would cost as much as a scrape.
+  std::set<std::string> wanted;
+  for (const auto& e : expected) {
+    wanted.insert(e.router);
+  }
+  const auto observed = wanted.empty() ? std::vector<bgp::RouterObservation>{} : observations(wanted);
   bgp::GateOptions options;
   options.max_age = max_age;
   const auto verdict = bgp::evaluate(expected, observed, now, options);

@@ -8,15 +8,16 @@
 #pragma once
 
 #include "bgp/readiness.hpp"
+#include "collector/body_producer.hpp"
 #include "collector/config.hpp"
 #include "collector/inventory.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <array>
-#include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,15 @@ struct SessionRecord
 {
   bgp::Session latest;
   std::vector<SessionTransition> history; // oldest first, at most k_history_length
+  // `{router="…",…,node="…"}`: the session's metric labels, rendered when
+  // the poll lands, not once per metric family per scrape.
+  std::string metric_labels;
 };
+
+// One router's sessions from one poll. Immutable once recorded: a response
+// streamed over several writes keeps the snapshots it started with while
+// newer polls land.
+using SessionSnapshot = std::shared_ptr<const std::vector<SessionRecord>>;
 
 struct RouterRecord
 {
@@ -49,11 +58,11 @@ struct RouterRecord
   std::uint64_t polls = 0;
   std::uint64_t failures = 0;
   // Sessions of the last poll; empty after a failed one (no stale values).
-  std::vector<SessionRecord> sessions;
-  // This router's samples of each session metric family, rendered when its
-  // poll lands (not per scrape): /metrics only concatenates.
-  std::array<std::string, 5> fragments;
+  // Never null.
+  SessionSnapshot sessions = std::make_shared<const std::vector<SessionRecord>>();
 };
+
+
 
 // A state change the daemon logs (one line per change, not per poll).
 struct SessionChange
@@ -78,7 +87,7 @@ public:
   }
 
   // Records one poll of one router; returns the session state changes.
-  std::vector<SessionChange> record(const bgp::RouterObservation& observation, std::chrono::milliseconds duration);
+  std::vector<SessionChange> record(bgp::RouterObservation observation, std::chrono::milliseconds duration);
 
   const RouterRecord* router(std::string_view name) const;
   const std::vector<RouterRecord>& routers() const noexcept
@@ -88,22 +97,25 @@ public:
 
   // SPEC "Collector" metrics, text format 0.0.4. Nothing for routers never
   // polled; for a router whose last poll failed only the router series.
-  std::string metrics() const;
+  // The stream holds snapshots: it may outlive later record() calls.
+  BodyProducer metrics_stream() const;
+  std::string metrics() const; // the whole stream, for tests
 
-  // GET /v1/sessions.
-  nlohmann::json sessions_json(bgp::WallClock::time_point now) const;
+  // GET /v1/sessions[?router=NAME...]: every router (or only those named;
+  // an empty filter means all), then their sessions. Streamed like metrics.
+  BodyProducer sessions_stream(bgp::WallClock::time_point now, const std::set<std::string>& routers = {}) const;
+  nlohmann::json sessions_json(bgp::WallClock::time_point now) const; // parsed stream, for tests
 
   // What bgp::evaluate needs: one observation per polled router (failed
   // ones readable=false with their error), polled_at of the last poll.
-  std::vector<bgp::RouterObservation> observations() const;
+  // Only the routers named, when `only` is not empty.
+  std::vector<bgp::RouterObservation> observations(const std::set<std::string>& only = {}) const;
 
   // GET /v1/nodes/NAME for a resolved node: expected sessions, their states,
   // the verdict and its inputs (max_age: data older is Unknown), poll ages.
   nlohmann::json node_json(const Node& node, bgp::WallClock::time_point now, std::chrono::seconds max_age) const;
 
 private:
-  void render_fragments(RouterRecord& router) const;
-
   Config m_config;
   std::vector<RouterRecord> m_routers;
   std::vector<Node> m_nodes;

@@ -2,6 +2,7 @@
 #include "collector/http_server.hpp"
 
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -89,17 +90,33 @@ private:
     });
   }
 
-  // By value: a /metrics body can be tens of MB; it is moved, never copied.
+  template <class Body>
+  void set_headers(http::response<Body>& res, const HttpResponse& r, bool keep_alive)
+  {
+    res.set(http::field::server, "bgpwatch/" BGPWATCH_VERSION);
+    res.set(http::field::content_type, r.content_type);
+    res.set(http::field::cache_control, "no-store");
+    if (!r.allow.empty()) {
+      res.set(http::field::allow, r.allow);
+    }
+    res.keep_alive(keep_alive);
+  }
+
+  // By value: a body can be tens of MB; it is moved, never copied.
   void send(HttpResponse r, bool keep_alive, bool head)
   {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), m_version);
-    res->set(http::field::server, "bgpwatch/" BGPWATCH_VERSION);
-    res->set(http::field::content_type, r.content_type);
-    res->set(http::field::cache_control, "no-store");
-    if (!r.allow.empty()) {
-      res->set(http::field::allow, r.allow);
+    if (r.stream) {
+      if (m_version >= 11) {
+        send_stream(std::move(r), keep_alive, head);
+        return;
+      }
+      // HTTP/1.0 has no chunked encoding: the body whole, with its length.
+      while (r.stream(r.body)) {
+      }
+      r.stream = nullptr;
     }
-    res->keep_alive(keep_alive);
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), m_version);
+    set_headers(*res, r, keep_alive);
     if (head) {
       res->content_length(r.body.size());
     } else {
@@ -117,6 +134,56 @@ private:
     }
     http::async_write(m_stream, *res,
                       [self, res](beast::error_code ec, std::size_t) { self->after_write(ec, res->keep_alive()); });
+  }
+
+  // Header, then one HTTP/1.1 chunk per piece the producer makes, then the
+  // last chunk. Only one piece is in memory; every write has its own
+  // timeout, so a client that stops reading is dropped.
+  void send_stream(HttpResponse r, bool keep_alive, bool head)
+  {
+    auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), m_version);
+    set_headers(*res, r, keep_alive);
+    res->chunked(true);
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+    m_stream.expires_after(m_server->limits.write_timeout);
+    auto self = shared_from_this();
+    http::async_write_header(m_stream, *sr,
+                             [self, res, sr, head, keep_alive, produce = std::move(r.stream)](beast::error_code ec,
+                                                                                            std::size_t) mutable {
+                               if (ec || head) {
+                                 self->after_write(ec, keep_alive);
+                                 return;
+                               }
+                               self->m_producer = std::move(produce);
+                               self->write_piece(keep_alive);
+                             });
+  }
+
+  void write_piece(bool keep_alive)
+  {
+    m_piece.clear();
+    bool more = true;
+    while (more && m_piece.empty()) {
+      more = m_producer(m_piece); // an empty chunk would end the body
+    }
+    m_stream.expires_after(m_server->limits.write_timeout);
+    auto done = [self = shared_from_this(), more, keep_alive](beast::error_code ec, std::size_t) {
+      if (!ec && more) {
+        self->write_piece(keep_alive);
+        return;
+      }
+      self->m_producer = nullptr;
+      self->m_piece = std::string();
+      self->after_write(ec, keep_alive);
+    };
+    if (more) {
+      asio::async_write(m_stream, http::make_chunk(asio::buffer(m_piece)), std::move(done));
+    } else if (m_piece.empty()) {
+      asio::async_write(m_stream, http::make_chunk_last(), std::move(done));
+    } else {
+      asio::async_write(m_stream, beast::buffers_cat(http::make_chunk(asio::buffer(m_piece)), http::make_chunk_last()),
+                        std::move(done));
+    }
   }
 
   void after_write(beast::error_code ec, bool keep_alive)
@@ -139,6 +206,8 @@ private:
   beast::flat_buffer m_buffer{16 * 1024};
   std::optional<http::request_parser<http::string_body>> m_parser;
   std::shared_ptr<HttpServer::Impl> m_server;
+  BodyProducer m_producer; // the body being streamed, if any
+  std::string m_piece;     // its piece being written
   bool m_keep_alive = false;
   bool m_head = false;
   unsigned m_version = 11;

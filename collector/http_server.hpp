@@ -7,6 +7,8 @@
 // thread, through the io_context) with a Response.
 #pragma once
 
+#include "collector/body_producer.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -29,6 +31,9 @@ struct HttpResponse
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // When set, the body comes from here instead, sent chunked (HTTP/1.1;
+  // an HTTP/1.0 client gets it whole with a Content-Length).
+  BodyProducer stream;
   std::string allow; // for 405: "GET, HEAD"
 };
 

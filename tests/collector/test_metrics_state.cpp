@@ -169,9 +169,9 @@ TEST_CASE("collector state: transitions with flap deltas, bounded history")
   }
   const auto* r = st.router("cr1-eqiad");
   REQUIRE(r != nullptr);
-  REQUIRE(r->sessions.size() == 1);
-  CHECK(r->sessions[0].history.size() == CollectorState::k_history_length);
-  CHECK(r->sessions[0].history.back().to == bgp::SessionState::idle);
+  REQUIRE(r->sessions->size() == 1);
+  CHECK((*r->sessions)[0].history.size() == CollectorState::k_history_length);
+  CHECK((*r->sessions)[0].history.back().to == bgp::SessionState::idle);
 }
 
 TEST_CASE("collector state: /v1/sessions round-trips through session_from_json")
@@ -214,6 +214,97 @@ TEST_CASE("collector state: /v1/sessions round-trips through session_from_json")
   bad = session_from_json({{"address", "10.0.0.1"}, {"state", "Idle"}, {"peer_as", "x"}});
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error() == "field 'peer_as' has the wrong type");
+}
+
+namespace {
+
+// n established IPv4 peers 10.0.x.y (x.y from i), for responses of several pieces.
+std::vector<bgp::Session> many(std::size_t n, std::uint64_t flaps)
+{
+  std::vector<bgp::Session> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string a = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    out.push_back(session(a.c_str(), bgp::SessionState::established, 100, flaps));
+  }
+  return out;
+}
+
+std::size_t count_lines_starting(const std::string& text, const std::string& prefix)
+{
+  std::size_t n = 0;
+  std::size_t at = 0;
+  while ((at = text.find("\n" + prefix, at)) != std::string::npos) {
+    ++n;
+    ++at;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("collector state: a metrics stream comes in pieces and keeps its snapshot while polls land")
+{
+  CollectorState st;
+  st.set_config(config());
+  st.record(ok("cr1-eqiad", many(2000, 2)), std::chrono::milliseconds(250));
+  st.record(ok("cr2-eqiad", many(2000, 2)), std::chrono::milliseconds(250));
+  const std::string whole = st.metrics();
+
+  auto produce = st.metrics_stream();
+  std::string streamed;
+  std::string piece;
+  std::size_t pieces = 0;
+  bool more = true;
+  while (more) {
+    piece.clear();
+    more = produce(piece);
+    ++pieces;
+    CHECK(piece.size() <= 512 * 1024); // bounded, whatever the total
+    streamed += piece;
+    if (pieces == 1) {
+      // A poll lands mid-scrape: cr1 fails, cr2 has new flap counts. The
+      // scrape started before it and must stay consistent with its start.
+      st.record(failed("cr1-eqiad", "timed out"), std::chrono::milliseconds(10000));
+      st.record(ok("cr2-eqiad", many(2000, 7)), std::chrono::milliseconds(250));
+    }
+  }
+  CHECK(pieces > 3);
+  CHECK(streamed == whole);
+  CHECK(count_lines_starting(streamed, "bgpwatch_session_flaps_total{router=\"cr1-eqiad\"") == 2000);
+  CHECK(count_lines_starting(streamed, "bgpwatch_session_state{") == 4000);
+
+  // The next scrape sees the new polls: cr1 only as router_up 0, cr2's new counts.
+  const std::string after = st.metrics();
+  CHECK(count_lines_starting(after, "bgpwatch_session_state{router=\"cr1-eqiad\"") == 0);
+  CHECK(has_line(after, R"(bgpwatch_router_up{router="cr1-eqiad",site="eqiad"} 0)"));
+  CHECK(has_line(after,
+                 R"(bgpwatch_session_flaps_total{router="cr2-eqiad",site="eqiad",peer="10.0.0.1",family="ipv4",peer_as="64601",node=""} 7)"));
+}
+
+TEST_CASE("collector state: /v1/sessions filtered by router")
+{
+  CollectorState st;
+  st.set_config(config());
+  st.record(ok("cr1-eqiad", {session("10.64.32.23", bgp::SessionState::established, 1933, 2)}),
+            std::chrono::milliseconds(250));
+  st.record(ok("cr2-eqiad", {session("10.64.32.24", bgp::SessionState::active, 5, 0)}), std::chrono::milliseconds(250));
+  const auto now = bgp::WallClock::time_point(std::chrono::seconds(1795920012));
+  auto drain = [](BodyProducer p) {
+    std::string out;
+    while (p(out)) {
+    }
+    return nlohmann::json::parse(out);
+  };
+  const auto only2 = drain(st.sessions_stream(now, {"cr2-eqiad"}));
+  REQUIRE(only2["routers"].size() == 1);
+  CHECK(only2["routers"][0]["name"] == "cr2-eqiad");
+  REQUIRE(only2["sessions"].size() == 1);
+  CHECK(only2["sessions"][0]["address"] == "10.64.32.24");
+  // A router the collector does not poll matches nothing (the client names it).
+  const auto none = drain(st.sessions_stream(now, {"cr9-eqiad"}));
+  CHECK(none["routers"].empty());
+  CHECK(none["sessions"].empty());
+  CHECK(drain(st.sessions_stream(now))["sessions"].size() == 2);
 }
 
 TEST_CASE("collector state: the node view judges with max_age")

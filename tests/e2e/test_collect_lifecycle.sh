@@ -118,6 +118,36 @@ else
   echo "FAIL: router never recovered"; tail -5 "$LOG"; fail=1
 fi
 
+# /v1/sessions?router=NAME: only that router (what --collector clients ask).
+curl -sf "$URL/v1/sessions?router=cr1-eqiad" > "$SSHD_DIR/cr1.json"
+if /usr/bin/python3 - "$SSHD_DIR/cr1.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert [r["name"] for r in j["routers"]] == ["cr1-eqiad"], j["routers"]
+assert j["sessions"] and {s["router"] for s in j["sessions"]} == {"cr1-eqiad"}, j["sessions"][:2]
+PY
+then
+  echo "ok: /v1/sessions?router=cr1-eqiad has only cr1-eqiad"
+else
+  echo "FAIL: /v1/sessions?router=cr1-eqiad"; fail=1
+fi
+code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/sessions?node=x")
+[ "$code" = 400 ] && echo "ok: unknown query parameter: 400" || { echo "FAIL: unknown query parameter: $code"; fail=1; }
+# Big bodies are streamed as HTTP/1.1 chunks; an HTTP/1.0 client gets the
+# whole body with its length.
+if curl -sf -D - -o /dev/null "$URL/metrics" | grep -qi '^transfer-encoding: chunked'; then
+  echo "ok: /metrics over HTTP/1.1 is chunked"
+else
+  echo "FAIL: /metrics over HTTP/1.1 is not chunked"; fail=1
+fi
+curl -sf --http1.0 -D "$SSHD_DIR/h10.txt" -o "$SSHD_DIR/m10.txt" "$URL/metrics"
+len=$(tr -d '\r' < "$SSHD_DIR/h10.txt" | awk -F': ' 'tolower($1) == "content-length" {print $2}')
+if [ -n "$len" ] && [ "$len" = "$(stat -c %s "$SSHD_DIR/m10.txt")" ] && grep -q '^bgpwatch_session_state{router="cr1-eqiad"' "$SSHD_DIR/m10.txt"; then
+  echo "ok: /metrics over HTTP/1.0: Content-Length $len, whole body"
+else
+  echo "FAIL: /metrics over HTTP/1.0: length '${len}'"; cat "$SSHD_DIR/h10.txt"; fail=1
+fi
+
 # Staleness (fail closed): a collector whose data is older than 3 intervals.
 curl -sf "$URL/v1/sessions" > "$SSHD_DIR/sessions.json"
 fport=$(sshd_free_port)
