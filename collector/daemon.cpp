@@ -161,6 +161,7 @@ struct Daemon::Impl
   void schedule(const std::shared_ptr<Schedule>& s);
   void poll(const std::shared_ptr<Schedule>& s);
   void refresh_nodes();
+  void trim_memory();
   void reload();
   void begin_shutdown(int signo);
   void finish_shutdown();
@@ -184,6 +185,7 @@ struct Daemon::Impl
   std::map<std::string, std::shared_ptr<Schedule>> schedules;
   std::unique_ptr<asio::steady_timer> node_timer;
   std::unique_ptr<asio::steady_timer> drain_timer;
+  std::unique_ptr<asio::steady_timer> trim_timer;
   std::size_t in_flight = 0;
   bool stopping = false;
   std::mt19937_64 rng{std::random_device{}()};
@@ -325,6 +327,20 @@ void Daemon::Impl::refresh_nodes()
   });
 }
 
+void Daemon::Impl::trim_memory()
+{
+  // Each poll parses a reply of up to tens of MB on a worker; the freed
+  // memory stays in the worker's malloc arena. Give it back once per
+  // interval (not per poll: the next parse would fault it all back in).
+  ::malloc_trim(0);
+  trim_timer->expires_after(interval());
+  trim_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping) {
+      trim_memory();
+    }
+  });
+}
+
 void Daemon::Impl::reload()
 {
   auto next = load_config_file(options.config_path);
@@ -376,6 +392,7 @@ void Daemon::Impl::begin_shutdown(int signo)
     s->timer.cancel();
   }
   node_timer->cancel();
+  trim_timer->cancel();
   signals.cancel();
   if (in_flight == 0) {
     finish_shutdown();
@@ -492,12 +509,14 @@ int Daemon::Impl::run()
   const auto routers = config->all_routers();
   workers = std::make_unique<asio::thread_pool>(worker_count(routers.size()));
   node_timer = std::make_unique<asio::steady_timer>(io);
+  trim_timer = std::make_unique<asio::steady_timer>(io);
   apply_config(config, true);
   signals.add(SIGTERM);
   signals.add(SIGINT);
   signals.add(SIGHUP);
   wait_signal();
   refresh_nodes();
+  trim_memory();
   const auto bound = http.local_endpoint();
   spdlog::info("listening on {}:{} ({} routers every {} ms)", bound.address().to_string(), bound.port(),
                routers.size(), interval().count());
