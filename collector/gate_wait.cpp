@@ -2,6 +2,7 @@
 #include "collector/gate_wait.hpp"
 
 #include "bgp/duration.hpp"
+#include "collector/gate_cutoff.hpp"
 #include "collector/gate_signals.hpp"
 #include "collector/render_json.hpp"
 #include "collector/render_table.hpp"
@@ -164,17 +165,11 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
         progress.tick(duration_cast<milliseconds>(SteadyClock::now() - start),
                       duration_cast<milliseconds>(std::max(deadline - SteadyClock::now(), SteadyClock::duration(0))));
       }
-      GateReport report = task.take();
-      // A poll cut off by the overall deadline knows less than the one
-      // before it: its Unknown must not replace what the previous poll knew
-      // (a known "not ready" would become exit 3; a readable router would be
-      // reported unreadable). Both fail closed; this keeps the better
-      // knowledge, and says so.
-      if (SteadyClock::now() >= deadline && polls > 0 && report.verdict.overall == bgp::Readiness::unknown) {
-        cut_off = true;
-      } else {
-        last = std::move(report);
-      }
+      // A poll cut off by the overall deadline must not replace what the
+      // poll before it knew with its Unknown (gate_cutoff.hpp).
+      auto settled = settle_poll(polls > 0 ? &last : nullptr, task.take(), SteadyClock::now(), deadline);
+      cut_off = settled.kept_previous;
+      last = std::move(settled.report);
     }
     ++polls;
     last.polls = polls;
