@@ -3,6 +3,7 @@
 
 #include "bgp/duration.hpp"
 #include "collector/gate_cutoff.hpp"
+#include "collector/gate_netconf_source.hpp"
 #include "collector/gate_signals.hpp"
 #include "collector/render_json.hpp"
 #include "collector/render_table.hpp"
@@ -139,9 +140,14 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
       PollTask task(c, poll_deadline);
       while (!fd_readable(task.done_fd(), milliseconds(1000), signals)) {
         if (signals.received()) {
-          // Give the in-flight poll a moment to finish (its sessions close
-          // cleanly then); a router that does not answer must not hold an
-          // operator's Ctrl-C for the whole RPC timeout.
+          // No poll follows a stop: close the sessions of the routers that
+          // have answered now (<close-session/>), and the others' as they
+          // answer, while the in-flight poll gets a moment to finish; a
+          // router that does not answer must not hold an operator's Ctrl-C
+          // for the whole RPC timeout.
+          if (c.netconf != nullptr) {
+            c.netconf->close_idle();
+          }
           const auto grace = SteadyClock::now() + milliseconds(2000);
           bool finished = false;
           while (!finished && SteadyClock::now() < grace) {
@@ -155,6 +161,12 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
           if (!finished) {
             // The poll thread is still blocked in I/O: report and leave
             // without joining it (joining would wait for the RPC timeout).
+            // The idle sessions' closes had the grace period; the hung
+            // router's session cannot be closed (its client is in use by
+            // the blocked worker): exiting closes its socket.
+            if (c.netconf != nullptr) {
+              c.netconf->wait_closes(grace);
+            }
             render_final(r);
             std::cout << std::flush;
             std::cerr << std::flush;
