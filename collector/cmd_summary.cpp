@@ -3,6 +3,7 @@
 // each session with its node and site from the inventory, print a table or
 // {"routers":[...],"sessions":[...]}. Exit 0 when every router was read, 3
 // when any was not (the others are still printed), 2 on usage/config errors.
+#include "bgp/timeparse.hpp"
 #include "collector/commands.hpp"
 #include "collector/config.hpp"
 #include "collector/exit_code.hpp"
@@ -16,7 +17,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <set>
 
@@ -33,18 +33,6 @@ with the node it belongs to (from the inventory) or none.
 Exit: 0 every router read, 2 usage or configuration error, 3 some router
 could not be read (its error is shown; the others' sessions are printed).
 )";
-
-std::string rfc3339(bgp::WallClock::time_point t)
-{
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
 
 // "32:13", "1:02:03", "2d 3:04:05", "12w1d 21:45:51": the Junos spelling
 // operators read on the router.
@@ -253,7 +241,7 @@ int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
                                 {"site", site ? nlohmann::json(*site) : nlohmann::json()},
                                 {"ok", o.readable},
                                 {"error", o.readable ? nlohmann::json() : nlohmann::json(o.error)},
-                                {"polled_at", o.readable ? nlohmann::json(rfc3339(o.polled_at)) : nlohmann::json()},
+                                {"polled_at", o.readable ? nlohmann::json(bgp::format_rfc3339(o.polled_at)) : nlohmann::json()},
                                 {"duration_ms", r.duration.count()}});
     }
     out["sessions"] = nlohmann::json::array();
@@ -267,7 +255,7 @@ int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
     for (const auto& r : results) {
       const auto& o = r.observation;
       rrows.push_back({o.router, site_name(o.router).value_or("-"), o.readable ? "ok" : "ERROR",
-                       o.readable ? rfc3339(o.polled_at) : "-", std::to_string(r.duration.count()) + "ms",
+                       o.readable ? bgp::format_rfc3339(o.polled_at) : "-", std::to_string(r.duration.count()) + "ms",
                        o.readable ? std::to_string(o.sessions.size()) : "-"});
       if (!o.readable) {
         errors.push_back(o.error);

@@ -5,7 +5,7 @@
 #include "collector/collector_source.hpp"
 #include "collector/gate_node_view.hpp"
 #include "collector/inventory.hpp"
-#include "collector/netconf_source.hpp"
+#include "collector/gate_netconf_source.hpp"
 #include "collector/wire_source.hpp"
 #include "collector/replay_source.hpp"
 
@@ -185,11 +185,12 @@ Expected<GateContext, GateFailure> prepare_gate(GateCommand command, const Globa
   } else if (o.collector_url) {
     c.source = make_collector_source(*o.collector_url, *c.options.max_age);
   } else {
-    // One Poller for the whole command: one persistent NETCONF session per
-    // router for the whole wait.
-    auto netconf = std::make_unique<NetconfSource>(c.config.netconf);
-    NetconfSource* raw = netconf.get();
-    c.sessions_opened = [raw] { return raw->poller().sessions_opened(); };
+    // One persistent NETCONF session per router for the whole command,
+    // each closable on its own (gate_netconf_source.hpp).
+    auto netconf = std::make_unique<GateNetconfSource>(c.config.netconf);
+    GateNetconfSource* raw = netconf.get();
+    c.sessions_opened = [raw] { return raw->sessions_opened(); };
+    c.netconf = raw;
     c.source = std::move(netconf);
   }
   c.line = std::move(line);

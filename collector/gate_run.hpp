@@ -42,6 +42,9 @@ struct GateContext
   std::unique_ptr<StateSource> source;
   // NETCONF sessions opened so far, when the source is live NETCONF.
   std::function<std::uint64_t()> sessions_opened;
+  // The live NETCONF source (owned by `source`), for closing idle sessions
+  // on Ctrl-C while a hung router still holds the poll; null otherwise.
+  class GateNetconfSource* netconf = nullptr;
   std::vector<std::string> warnings; // printed once by the command (stderr)
 
   // --source bird|wire without router bgp_addresses: the expected sessions

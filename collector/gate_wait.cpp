@@ -2,6 +2,8 @@
 #include "collector/gate_wait.hpp"
 
 #include "bgp/duration.hpp"
+#include "collector/gate_cutoff.hpp"
+#include "collector/gate_netconf_source.hpp"
 #include "collector/gate_signals.hpp"
 #include "collector/render_json.hpp"
 #include "collector/render_table.hpp"
@@ -138,9 +140,14 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
       PollTask task(c, poll_deadline);
       while (!fd_readable(task.done_fd(), milliseconds(1000), signals)) {
         if (signals.received()) {
-          // Give the in-flight poll a moment to finish (its sessions close
-          // cleanly then); a router that does not answer must not hold an
-          // operator's Ctrl-C for the whole RPC timeout.
+          // No poll follows a stop: close the sessions of the routers that
+          // have answered now (<close-session/>), and the others' as they
+          // answer, while the in-flight poll gets a moment to finish; a
+          // router that does not answer must not hold an operator's Ctrl-C
+          // for the whole RPC timeout.
+          if (c.netconf != nullptr) {
+            c.netconf->close_idle();
+          }
           const auto grace = SteadyClock::now() + milliseconds(2000);
           bool finished = false;
           while (!finished && SteadyClock::now() < grace) {
@@ -154,6 +161,12 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
           if (!finished) {
             // The poll thread is still blocked in I/O: report and leave
             // without joining it (joining would wait for the RPC timeout).
+            // The idle sessions' closes had the grace period; the hung
+            // router's session cannot be closed (its client is in use by
+            // the blocked worker): exiting closes its socket.
+            if (c.netconf != nullptr) {
+              c.netconf->wait_closes(grace);
+            }
             render_final(r);
             std::cout << std::flush;
             std::cerr << std::flush;
@@ -164,17 +177,11 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
         progress.tick(duration_cast<milliseconds>(SteadyClock::now() - start),
                       duration_cast<milliseconds>(std::max(deadline - SteadyClock::now(), SteadyClock::duration(0))));
       }
-      GateReport report = task.take();
-      // A poll cut off by the overall deadline knows less than the one
-      // before it: its Unknown must not replace what the previous poll knew
-      // (a known "not ready" would become exit 3; a readable router would be
-      // reported unreadable). Both fail closed; this keeps the better
-      // knowledge, and says so.
-      if (SteadyClock::now() >= deadline && polls > 0 && report.verdict.overall == bgp::Readiness::unknown) {
-        cut_off = true;
-      } else {
-        last = std::move(report);
-      }
+      // A poll cut off by the overall deadline must not replace what the
+      // poll before it knew with its Unknown (gate_cutoff.hpp).
+      auto settled = settle_poll(polls > 0 ? &last : nullptr, task.take(), SteadyClock::now(), deadline);
+      cut_off = settled.kept_previous;
+      last = std::move(settled.report);
     }
     ++polls;
     last.polls = polls;

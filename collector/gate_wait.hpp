@@ -18,7 +18,8 @@ namespace bgpwatch::collector {
 // `progress`; the caller renders the final report. If a stop signal comes
 // while a poll is blocked in I/O for more than 2 s, render_final is called
 // with the report and the process exits 1 at once (joining would wait out
-// the RPC timeout).
+// the RPC timeout). With live NETCONF, the sessions of the routers that are
+// not hung are closed with <close-session/> within those 2 s.
 GateReport wait_until_ready(GateContext& context, SteadyClock::time_point deadline, Progress& progress,
                             const std::function<void(const GateReport&)>& render_final);
 

@@ -28,24 +28,7 @@ port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 cp "$F"/*.xml "$F/config.yaml" "$work/"
 chmod 644 "$work"/*
 # 80 nodes all down, to push the output over 1024 bytes.
-/usr/bin/python3 - "$work" <<'PY'
-import sys
-d = sys.argv[1]
-nodes, peers = [], []
-for i in range(80):
-    a = "10.64.40.%d" % (i + 1)
-    nodes.append('    kubernetes%d.eqiad.wmnet: {site: eqiad, addresses: [%s]}' % (2000 + i, a))
-    peers.append('<bgp-peer><peer-address>%s</peer-address><peer-as>64601</peer-as><flap-count>1</flap-count>'
-                 '<elapsed-time junos:seconds="30">30</elapsed-time><peer-state>Active</peer-state></bgp-peer>' % a)
-open(d + "/big.yaml", "w").write("""sites:
-  eqiad: {asn: 64601, routers: [{name: cr1-eqiad, host: 127.0.0.1, port: 1}]}
-netconf: {username: x, known_hosts: /dev/null}
-inventory:
-  static:
-""" + "\n".join(nodes) + "\n")
-open(d + "/big.xml", "w").write('<rpc-reply xmlns:junos="http://xml.juniper.net/junos/21.4R3/junos"><bgp-information>'
-                                 + "".join(peers) + "</bgp-information></rpc-reply>\n")
-PY
+/usr/bin/python3 "${BGPWATCH_SOURCE_DIR:?}/tests/lib/nrpe_big_site.py" "$work" big.yaml big.xml
 chmod 644 "$work"/*
 
 C="$CHECK --config $work/config.yaml"

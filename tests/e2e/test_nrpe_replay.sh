@@ -92,24 +92,7 @@ fi
 
 # The 1024-byte cap: 80 nodes all down -> truncated with a count; --long has all.
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-/usr/bin/python3 - "$work" <<'PY'
-import sys
-d = sys.argv[1]
-nodes, peers = [], []
-for i in range(80):
-    a = "10.64.40.%d" % (i + 1)
-    nodes.append('    kubernetes%d.eqiad.wmnet: {site: eqiad, addresses: [%s]}' % (2000 + i, a))
-    peers.append('<bgp-peer><peer-address>%s</peer-address><peer-as>64601</peer-as><flap-count>1</flap-count>'
-                 '<elapsed-time junos:seconds="30">30</elapsed-time><peer-state>Active</peer-state></bgp-peer>' % a)
-open(d + "/config.yaml", "w").write("""sites:
-  eqiad: {asn: 64601, routers: [{name: cr1-eqiad, host: 127.0.0.1, port: 1}]}
-netconf: {username: x, known_hosts: /dev/null}
-inventory:
-  static:
-""" + "\n".join(nodes) + "\n")
-open(d + "/cr1.xml", "w").write('<rpc-reply xmlns:junos="http://xml.juniper.net/junos/21.4R3/junos"><bgp-information>'
-                                 + "".join(peers) + "</bgp-information></rpc-reply>\n")
-PY
+/usr/bin/python3 "${BGPWATCH_SOURCE_DIR:?}/tests/lib/nrpe_big_site.py" "$work" config.yaml cr1.xml
 out=$("$CHECK" --config "$work/config.yaml" --site eqiad --replay cr1-eqiad="$work/cr1.xml"); rc=$?
 bytes=$(printf '%s\n' "$out" | wc -c)
 lines=$(printf '%s\n' "$out" | wc -l)
