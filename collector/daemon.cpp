@@ -134,6 +134,14 @@ HttpResponse error_response(unsigned status, const std::string& message)
 
 } // namespace
 
+Backoff collector_backoff(std::chrono::milliseconds interval)
+{
+  Backoff b;
+  b.base = std::chrono::milliseconds(1000);
+  b.cap = std::max(b.base, interval / 2);
+  return b;
+}
+
 struct Daemon::Impl
 {
   Impl(DaemonOptions options_, Config config_)
@@ -193,7 +201,9 @@ struct Daemon::Impl
 
 void Daemon::Impl::apply_config(std::shared_ptr<const Config> next, bool first)
 {
-  const bool new_poller = first || !same_netconf(config->netconf, next->netconf) || !same_routers(*config, *next);
+  // The backoff cap follows the interval: a new interval needs a new Poller.
+  const bool new_poller = first || !same_netconf(config->netconf, next->netconf) || !same_routers(*config, *next)
+                          || config->collector.interval != next->collector.interval;
   config = std::move(next);
   state.set_config(*config);
   inventory = std::make_shared<SharedInventory>(*config);
@@ -201,7 +211,8 @@ void Daemon::Impl::apply_config(std::shared_ptr<const Config> next, bool first)
   if (new_poller) {
     // In-flight polls keep the old Poller alive through their shared_ptr;
     // its sessions close when the last of them finishes.
-    poller = std::make_shared<Poller>(config->netconf, std::max<std::size_t>(4, worker_count(routers.size())));
+    poller = std::make_shared<Poller>(config->netconf, std::max<std::size_t>(4, worker_count(routers.size())),
+                                      collector_backoff(interval()));
   }
   std::map<std::string, std::shared_ptr<Schedule>> next_schedules;
   std::uniform_int_distribution<std::int64_t> phase(0, std::max<std::int64_t>(0, interval().count() - 1));

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "collector/config.hpp"
+#include "collector/poller.hpp"
 
 #include <memory>
 #include <optional>
@@ -22,6 +23,14 @@ struct DaemonOptions
   std::string config_path;
   std::optional<std::string> listen; // --listen, else config collector.listen
 };
+
+// The collector's reconnect backoff: 1 s doubling, capped at half the
+// interval. The schedule already limits a dead router to one attempt per
+// interval; a longer cap would only delay noticing that it is back (with a
+// 60 s cap, up to six 10 s intervals after a long outage). With this one,
+// every scheduled poll of a failed router tries again: it is read again
+// within one interval of answering (plus its poll time).
+Backoff collector_backoff(std::chrono::milliseconds interval);
 
 class Daemon
 {

@@ -50,6 +50,11 @@ URL=http://127.0.0.1:$port
 cpid=$!
 trap 'kill $cpid 2>/dev/null; wait $cpid 2>/dev/null; sshd_cleanup' EXIT
 
+# RSS every 200 ms, to tell the warm-up peak (every router's first poll at
+# once) from the steady state.
+( while kill -0 $cpid 2>/dev/null; do
+    echo "$(date +%s.%N) $(awk '/VmRSS/ {print $2}' /proc/$cpid/status 2>/dev/null)"; sleep 0.2
+  done > "$SSHD_DIR/rss.txt" ) &
 ups() { curl -s "$URL/metrics" | grep -c '^bgpwatch_router_up{.*} 1$'; }
 t0=$(date +%s)
 while [ "$(ups)" -lt $((ROUTERS - 1)) ]; do
@@ -107,6 +112,8 @@ echo "   ($delayed answers after 8 s, $dead is dead)"
 awk -v c0="$cpu_start" -v c1="$cpu_end" -v w="$window" -v n="$cycles" \
   'BEGIN{printf "CPU: %.2f s over the window = %.3f s per cycle = %.3f cores (target <= 0.2)\n", c1-c0, (c1-c0)/n, (c1-c0)/w}'
 echo "RSS: peak $((rss_peak / 1024)) MiB, now $((rss_now / 1024)) MiB (target <= 150 MiB)"
+awk -v s="$start" -v e="$end" '$2 != "" { if ($1 < s) { if ($2 > w) w = $2 } else if ($1 <= e) { if ($2 > p) p = $2; t += $2; n++ } }
+  END { printf "RSS sampled every 200 ms: warm-up max %d MiB; window max %d MiB, mean %d MiB\n", w/1024, p/1024, t/n/1024 }' "$SSHD_DIR/rss.txt"
 sort -n "$SSHD_DIR/durations.txt" | awk '{a[NR]=$1} END{printf "poll wall time per router: median %.3f s, p95 %.3f s, max %.3f s (n=%d)\n", a[int(NR/2)+1], a[int(NR*0.95)], a[NR], NR}'
 sort -n "$samples" | awk '{t[NR]=$1; s+=$2} END{printf "/metrics: %d scrapes, response time median %.0f ms, max %.0f ms (target < 200 ms), size %.1f MB\n", NR, t[int(NR/2)+1]*1000, t[NR]*1000, s/NR/1e6}'
 echo "freshness: worst age of a healthy router's last success at a scrape: ${worst_age} s (interval ${INTERVAL} s)"

@@ -9,6 +9,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <malloc.h>
 #include <string>
 
 using namespace bgpwatch;
@@ -62,14 +63,23 @@ bgp::RouterObservation poll_of(int router, std::uint64_t flaps)
   return o;
 }
 
+std::size_t heap_in_use()
+{
+  return mallinfo2().uordblks + mallinfo2().hblkhd;
+}
+
+std::size_t g_state_bytes = 0; // heap the full state holds
+
 CollectorState& full_state()
 {
   static CollectorState st = [] {
+    const std::size_t before = heap_in_use();
     CollectorState s;
     s.set_config(bench_config());
     for (int i = 0; i < k_routers; ++i) {
       s.record(poll_of(i, 0), std::chrono::milliseconds(50));
     }
+    g_state_bytes = heap_in_use() - before;
     return s;
   }();
   return st;
@@ -86,6 +96,8 @@ void BM_RecordPoll(benchmark::State& state)
     benchmark::DoNotOptimize(st.record(std::move(o), std::chrono::milliseconds(50)));
   }
   state.SetItemsProcessed(state.iterations() * k_peers);
+  state.counters["state_MB"] = static_cast<double>(g_state_bytes) / 1e6;
+  state.counters["bytes_per_session"] = static_cast<double>(g_state_bytes) / (k_routers * k_peers);
 }
 BENCHMARK(BM_RecordPoll)->Unit(benchmark::kMillisecond);
 

@@ -2,8 +2,8 @@
 # tests/e2e/test_collect_lifecycle.sh: the collector over time, against the
 # router simulator behind private sshds:
 #  - a router killed shows bgpwatch_router_up 0 (and no session series)
-#    within two intervals while the other stays fresh; restarted, it is back
-#    within two intervals;
+#    within two intervals while the other stays fresh; restarted after a
+#    long outage (6 failed polls), it is back within two intervals;
 #  - `nrpe --collector URL` gives the same line as asking the routers, and a
 #    collector serving old data (older than 3 intervals) makes it UNKNOWN;
 #  - SIGHUP with a good config applies it, with a bad one keeps the old;
@@ -100,6 +100,18 @@ if [ "$rc" = 3 ] && grep -q '^cr2-eqiad unreadable (2 sessions unknown): collect
   echo "ok: --collector with the router dead: UNKNOWN"
 else
   echo "FAIL: --collector with the router dead: rc=$rc"; echo "$out"; fail=1
+fi
+
+# A long outage: 6 failed polls in a row. The reconnect backoff is capped
+# at half an interval, so even now the next scheduled poll tries again (a
+# 60 s cap would wait 16 s or more here, past the two intervals below).
+failures() { curl -sf "$URL/v1/sessions?router=cr2-eqiad" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["routers"][0]["failures"])'; }
+cr2_failures_at_least() { [ "$(failures)" -ge "$1" ]; }
+base=$(failures)
+if wait_for $((10 * INTERVAL)) cr2_failures_at_least $((base + 5)); then
+  echo "ok: cr2-eqiad down for $(failures) polls"
+else
+  echo "FAIL: cr2-eqiad was not polled every interval while down ($(failures) failures)"; tail -5 "$LOG"; fail=1
 fi
 
 # Recovery: the same sshd config (same port) again.
