@@ -2,6 +2,7 @@
 #include "netconf/framing.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace bgpwatch::netconf {
 
@@ -83,18 +84,56 @@ Deframer::Deframer(Framing framing, std::uint64_t max_message_bytes)
 void Deframer::feed(std::string_view bytes)
 {
   compact();
+  if (m_buf.capacity() - m_buf.size() < bytes.size() && m_buf.size() < m_last_size) {
+    // Most likely the next reply is about as large as the last one.
+    m_buf.reserve(m_last_size + m_last_size / 16 + bytes.size());
+  }
   m_buf.append(bytes);
 }
 
 void Deframer::compact()
 {
-  // Drop the consumed prefix once it is large, so long sessions do not
-  // grow the buffer and feed() stays amortised O(n).
-  if (m_pos > 65536 && m_pos * 2 > m_buf.size()) {
-    m_buf.erase(0, m_pos);
-    m_eom_scan -= std::min(m_eom_scan, m_pos);
-    m_pos = 0;
+  // Drop what no message needs any more: all of it when everything was
+  // consumed, the prefix when what is left is small (at most once per
+  // message, and it puts the next message at m_buf[0]), or when the
+  // prefix is over half the buffer, so feed() stays amortised O(n).
+  const std::size_t live = m_in_message ? m_msg_begin : m_pos;
+  if (live == 0) {
+    return;
   }
+  const std::size_t rest = m_buf.size() - live;
+  if (rest <= 65536 || (live > 65536 && live > rest)) {
+    drop_prefix(live);
+  }
+}
+
+void Deframer::drop_prefix(std::size_t n)
+{
+  m_buf.erase(0, n);
+  m_pos -= n;
+  m_eom_scan -= std::min(m_eom_scan, n);
+  if (m_in_message) {
+    m_msg_begin -= n;
+    m_msg_end -= n;
+  }
+}
+
+std::string Deframer::take_message(std::size_t begin, std::size_t end, std::size_t next)
+{
+  std::string message;
+  if (begin == 0) {
+    // Hand the buffer over; only the bytes after the message are copied.
+    message.swap(m_buf);
+    m_buf.assign(message, next);
+    message.resize(end);
+    m_pos = 0;
+  } else {
+    message.assign(m_buf, begin, end - begin);
+    m_pos = next;
+  }
+  m_eom_scan = m_pos;
+  m_last_size = message.size();
+  return message;
 }
 
 bool Deframer::at_boundary() const noexcept
@@ -107,7 +146,7 @@ bool Deframer::at_boundary() const noexcept
 
 std::uint64_t Deframer::pending_bytes() const noexcept
 {
-  return m_message.size() + (m_buf.size() - m_pos);
+  return message_bytes() + (m_buf.size() - m_pos);
 }
 
 Expected<std::optional<std::string>, NetconfError> Deframer::next()
@@ -136,10 +175,7 @@ Expected<std::optional<std::string>, NetconfError> Deframer::next_eom()
   if (at - m_pos > m_max) {
     return too_large(m_max);
   }
-  std::string message = m_buf.substr(m_pos, at - m_pos);
-  m_pos = at + k_eom_marker.size();
-  m_eom_scan = m_pos;
-  return std::optional<std::string>{std::move(message)};
+  return std::optional<std::string>{take_message(m_pos, at, at + k_eom_marker.size())};
 }
 
 Expected<std::optional<std::string>, NetconfError> Deframer::next_chunked()
@@ -148,7 +184,11 @@ Expected<std::optional<std::string>, NetconfError> Deframer::next_chunked()
     if (m_chunk_left > 0) {
       const std::size_t avail = m_buf.size() - m_pos;
       const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(m_chunk_left, avail));
-      m_message.append(m_buf, m_pos, take);
+      if (m_msg_end != m_pos) {
+        // Close the gap a chunk header left, while the bytes are fresh.
+        std::memmove(m_buf.data() + m_msg_end, m_buf.data() + m_pos, take);
+      }
+      m_msg_end += take;
       m_pos += take;
       m_chunk_left -= take;
       if (m_chunk_left > 0) {
@@ -195,11 +235,8 @@ Expected<std::optional<std::string>, NetconfError> Deframer::next_chunked()
       if (!m_in_message) {
         return framing_error("end-of-chunks marker with no chunk before it (RFC 6242 4.2)");
       }
-      m_pos = p + 2;
       m_in_message = false;
-      std::string message;
-      message.swap(m_message);
-      return std::optional<std::string>{std::move(message)};
+      return std::optional<std::string>{take_message(m_msg_begin, m_msg_end, p + 2)};
     }
     // chunk-size = [1-9][0-9]{0,9}, then LF.
     std::uint64_t size = 0;
@@ -221,12 +258,16 @@ Expected<std::optional<std::string>, NetconfError> Deframer::next_chunked()
       return framing_error("bad chunk header " + quote_bytes(std::string_view(m_buf).substr(m_pos))
                            + ": RFC 6242 4.2 wants a chunk size of 1..4294967295");
     }
-    if (m_message.size() + size > m_max) {
+    if (message_bytes() + size > m_max) {
       return too_large(m_max);
     }
     m_pos = q + 1;
     m_chunk_left = size;
-    m_in_message = true;
+    if (!m_in_message) {
+      m_msg_begin = m_pos;
+      m_msg_end = m_pos;
+      m_in_message = true;
+    }
   }
 }
 

@@ -63,15 +63,27 @@ private:
   Expected<std::optional<std::string>, NetconfError> next_eom();
   Expected<std::optional<std::string>, NetconfError> next_chunked();
   void compact();
+  void drop_prefix(std::size_t n);
+  std::string take_message(std::size_t begin, std::size_t end, std::size_t next);
+  std::uint64_t message_bytes() const noexcept
+  {
+    return m_in_message ? m_msg_end - m_msg_begin : 0;
+  }
 
+  // Replies are large (~1.5 MB for 2,000 Junos peers) and arrive in small
+  // reads, so bytes are copied once, into m_buf, and a message that starts
+  // at m_buf[0] leaves as m_buf itself: no copy out, and the next message
+  // reserves the last one's size instead of growing by doubling.
   Framing m_framing;
   std::uint64_t m_max;
   std::string m_buf;
-  std::size_t m_pos = 0;        // consumed prefix of m_buf
-  std::size_t m_eom_scan = 0;   // EOM: where the marker search resumes
-  std::string m_message;        // chunked: data of the message so far
-  bool m_in_message = false;    // chunked: at least one chunk seen
+  std::size_t m_pos = 0;          // consumed prefix of m_buf
+  std::size_t m_eom_scan = 0;     // EOM: where the marker search resumes
+  std::size_t m_msg_begin = 0;    // chunked: the message's data so far is
+  std::size_t m_msg_end = 0;      //   m_buf[m_msg_begin, m_msg_end), moved down over the chunk headers
+  bool m_in_message = false;      // chunked: at least one chunk seen
   std::uint64_t m_chunk_left = 0; // chunked: data bytes still due in this chunk
+  std::size_t m_last_size = 0;    // the last message's size: capacity hint
 };
 
 } // namespace bgpwatch::netconf

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 
 namespace bgpwatch::netconf {
 
@@ -187,7 +188,7 @@ private:
     if (!name(tag)) {
       return false;
     }
-    std::array<std::string_view, k_max_attributes> seen;
+    auto& seen = m_attributes;
     std::size_t attributes = 0;
     for (;;) {
       const bool separated = space();
@@ -263,7 +264,7 @@ private:
   // The root element and everything in it (§3 element, §3.1 content).
   bool element_content() noexcept
   {
-    std::array<std::string_view, k_max_depth> open;
+    auto& open = m_open;
     std::size_t depth = 0;
     if (!at("<")) {
       return false;
@@ -297,16 +298,23 @@ private:
         }
         break;
       case '<':
-        if (at("</")) {
-          // ETag (§3.1), WFC Element Type Match.
+        if (m_end - m_p > 1 && m_p[1] == '/') {
+          // ETag (§3.1), WFC Element Type Match: the open name, then no
+          // more name characters.
           m_p += 2;
-          std::string_view tag;
-          if (!name(tag) || tag != open[depth - 1]) {
+          const std::string_view tag = open[depth - 1];
+          if (static_cast<std::size_t>(m_end - m_p) <= tag.size() || std::memcmp(m_p, tag.data(), tag.size()) != 0) {
             return false;
           }
-          space();
-          if (!at(">")) {
+          m_p += tag.size();
+          if (is(k_name)) {
             return false;
+          }
+          if (*m_p != '>') {
+            space();
+            if (!at(">")) {
+              return false;
+            }
           }
           ++m_p;
           --depth;
@@ -342,6 +350,8 @@ private:
   const char* m_p;
   const char* m_end;
   PlainEnvelope m_envelope;
+  std::array<std::string_view, k_max_attributes> m_attributes; // of the tag being read
+  std::array<std::string_view, k_max_depth> m_open;             // names of the open elements
 };
 
 } // namespace

@@ -170,6 +170,10 @@ struct SshChannel::Impl
   ssh_channel channel = nullptr;
   int fd = -1;            // ours until ssh_connect took it
   bool fd_owned_by_ssh = false;
+  // Reused by every read: a fresh zero-filled 64 KiB string per read cost
+  // four times the reply's size in memset (reads return ~16 KiB).
+  std::unique_ptr<char[]> read_buffer = std::make_unique_for_overwrite<char[]>(k_read_buffer_size);
+  static constexpr std::size_t k_read_buffer_size = 65536;
 
   ~Impl()
   {
@@ -362,7 +366,7 @@ Expected<std::string, NetconfError> SshChannel::read_some(SteadyClock::time_poin
   if (!m_impl || !m_impl->channel) {
     return err(NetconfErrc::closed, "the channel is closed");
   }
-  std::string buf(65536, '\0');
+  char* buf = m_impl->read_buffer.get();
   for (;;) {
     const long ms = remaining_ms(deadline);
     if (ms == 0) {
@@ -371,11 +375,10 @@ Expected<std::string, NetconfError> SshChannel::read_some(SteadyClock::time_poin
     // Wake up at least every second so a deadline is never overshot by
     // much even if libssh rounds its poll timeout.
     const int slice = static_cast<int>(std::min(ms, 1000L));
-    const int rc = ssh_channel_read_timeout(m_impl->channel, buf.data(), static_cast<std::uint32_t>(buf.size()), 0,
-                                            slice);
+    const int rc = ssh_channel_read_timeout(m_impl->channel, buf, static_cast<std::uint32_t>(Impl::k_read_buffer_size),
+                                            0, slice);
     if (rc > 0) {
-      buf.resize(static_cast<std::size_t>(rc));
-      return buf;
+      return std::string(buf, static_cast<std::size_t>(rc));
     }
     if (rc == SSH_ERROR) {
       if (!ssh_is_connected(m_impl->session)) {

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -129,7 +130,8 @@ std::string framed_head(Framing framing, std::uint64_t id)
 }
 
 // A server that answers every <rpc> with the big reply, handed out in
-// k_read_size pieces; each read builds its result the way SshChannel does.
+// k_read_size pieces; each read builds its result the way
+// SshChannel::read_some does (a reused buffer, then a string of what came).
 class ReplayTransport final : public Transport
 {
 public:
@@ -158,14 +160,13 @@ public:
 
   Expected<std::string, NetconfError> read_some(SteadyClock::time_point) override
   {
-    std::string buf(65536, '\0');
-    std::size_t n = copy(m_head, m_head_pos, buf.data(), k_read_size);
-    n += copy(m_tail, m_tail_pos, buf.data() + n, k_read_size - n);
+    char* buf = m_read_buffer.get();
+    std::size_t n = copy(m_head, m_head_pos, buf, k_read_size);
+    n += copy(m_tail, m_tail_pos, buf + n, k_read_size - n);
     if (n == 0) {
       return Unexpected(NetconfError{NetconfErrc::timeout, "read timed out"});
     }
-    buf.resize(n);
-    return buf;
+    return std::string(buf, n);
   }
 
 private:
@@ -182,6 +183,7 @@ private:
   std::string m_head;
   std::size_t m_head_pos = 0;
   std::size_t m_tail_pos = 0;
+  std::unique_ptr<char[]> m_read_buffer = std::make_unique_for_overwrite<char[]>(65536);
 };
 
 Framing framing_arg(const benchmark::State& state)
