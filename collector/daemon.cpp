@@ -506,6 +506,13 @@ int Daemon::Impl::run()
   // Few malloc arenas: worker threads each parsing large replies would
   // otherwise each keep a private arena at its high-water mark.
   ::mallopt(M_ARENA_MAX, 2);
+  // Replies, their buffers and DOMs are MBs each and short-lived: mmap them
+  // (freed = returned at once). Left dynamic, glibc raises the threshold to
+  // the largest block freed so far and keeps every such block in an arena
+  // until the next trim: 40+ MB more at start-up, when every router's first
+  // reply lands together. A fixed threshold also fixes the trim threshold.
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  ::mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
   const std::string listen = options.listen.value_or(config->collector.listen);
   boost::asio::ip::tcp::endpoint endpoint;
   std::string error;

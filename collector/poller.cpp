@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <thread>
 #include <optional>
 #include <random>
 
@@ -86,7 +87,8 @@ Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, c
 
 Poller::Poller(const NetconfConfig& config, std::size_t max_workers, Backoff backoff)
   : m_config(config), m_backoff(backoff),
-    m_pool(std::make_unique<boost::asio::thread_pool>(std::max<std::size_t>(1, max_workers)))
+    m_pool(std::make_unique<boost::asio::thread_pool>(std::max<std::size_t>(1, max_workers))),
+    m_parse_slots(static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u)))
 {
 }
 
@@ -261,7 +263,19 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
       return finish(failed(router.name, reply.error().message));
     }
     const auto polled_at = bgp::WallClock::now();
-    auto summary = parse_router_reply(*reply, router.name);
+    auto summary = [&] {
+      m_parse_slots.acquire();
+      struct Release
+      {
+        std::counting_semaphore<256>& slots;
+        ~Release()
+        {
+          slots.release();
+        }
+      } release{m_parse_slots};
+      return parse_router_reply(*reply, router.name);
+    }();
+    *reply = std::string(); // the reply's memory goes back before the result is handed on
     if (!summary) {
       state.last_error = router.name + ": unparsable <get-bgp-summary-information> reply: " + summary.error();
       return finish(failed(router.name, state.last_error));

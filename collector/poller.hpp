@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,11 @@ private:
   std::mutex m_mutex; // guards m_routers
   std::map<std::string, std::shared_ptr<RouterState>> m_routers;
   std::atomic<std::uint64_t> m_sessions_opened{0};
+  // Parsing is CPU only and the biggest transient allocation of a poll (a
+  // DOM of a 2,000-peer reply is several MB): at most one parse per core at
+  // once, however many replies arrive together (all routers at start-up).
+  // Reading is not limited: a slow router never holds a slot.
+  std::counting_semaphore<256> m_parse_slots;
 };
 
 } // namespace bgpwatch::collector

@@ -72,6 +72,7 @@ start=$(date +%s.%N)
 samples=$SSHD_DIR/samples.txt
 : > "$samples"
 worst_age=0
+worst_dage=0
 while :; do
   now=$(date +%s.%N)
   elapsed=$(awk -v a="$now" -v b="$start" 'BEGIN{print a - b}')
@@ -82,9 +83,14 @@ while :; do
   scraped=$(date +%s.%N)
   echo "$stats" >> "$samples"
   # Age of each healthy router's last success at this scrape.
+  # Age of each healthy router's last success at this scrape: the delayed
+  # one apart (its data is 8 s old when it lands).
   age=$(grep '^bgpwatch_router_last_success_timestamp_seconds' "$SSHD_DIR/m.txt" | grep -v "router=\"$dead\"" \
-        | awk -v now="$scraped" 'BEGIN{m=0} {a = now - $NF; if (a > m) m = a} END{printf "%.1f", m}')
+        | grep -v "router=\"$delayed\"" | awk -v now="$scraped" 'BEGIN{m=0} {a = now - $NF; if (a > m) m = a} END{printf "%.1f", m}')
   worst_age=$(awk -v a="$age" -v b="$worst_age" 'BEGIN{print (a > b) ? a : b}')
+  dage=$(grep "^bgpwatch_router_last_success_timestamp_seconds{router=\"$delayed\"" "$SSHD_DIR/m.txt" \
+        | awk -v now="$scraped" '{printf "%.1f", now - $NF}')
+  worst_dage=$(awk -v a="${dage:-0}" -v b="$worst_dage" 'BEGIN{print (a > b) ? a : b}')
   grep '^bgpwatch_router_poll_duration_seconds' "$SSHD_DIR/m.txt" | awk '{print $NF}' >> "$SSHD_DIR/durations.txt"
   dead_up=$(grep "^bgpwatch_router_up{router=\"$dead\"" "$SSHD_DIR/m.txt" | awk '{print $NF}')
   sleep "$INTERVAL"
@@ -116,6 +122,9 @@ awk -v s="$start" -v e="$end" '$2 != "" { if ($1 < s) { if ($2 > w) w = $2 } els
   END { printf "RSS sampled every 200 ms: warm-up max %d MiB; window max %d MiB, mean %d MiB\n", w/1024, p/1024, t/n/1024 }' "$SSHD_DIR/rss.txt"
 sort -n "$SSHD_DIR/durations.txt" | awk '{a[NR]=$1} END{printf "poll wall time per router: median %.3f s, p95 %.3f s, max %.3f s (n=%d)\n", a[int(NR/2)+1], a[int(NR*0.95)], a[NR], NR}'
 sort -n "$samples" | awk '{t[NR]=$1; s+=$2} END{printf "/metrics: %d scrapes, response time median %.0f ms, max %.0f ms (target < 200 ms), size %.1f MB\n", NR, t[int(NR/2)+1]*1000, t[NR]*1000, s/NR/1e6}'
-echo "freshness: worst age of a healthy router's last success at a scrape: ${worst_age} s (interval ${INTERVAL} s)"
+echo "freshness: worst age of a healthy router's last success at a scrape: ${worst_age} s; $delayed (8 s replies): ${worst_dage} s (interval ${INTERVAL} s)"
 echo "dead router $dead: bgpwatch_router_up ${dead_up:-absent}"
 cat "$SSHD_DIR/polls.txt"
+# RSS_LOG=FILE keeps the RSS samples ("unix-time KiB" per line).
+[ -n "${RSS_LOG:-}" ] && cp "$SSHD_DIR/rss.txt" "$RSS_LOG"
+exit 0
