@@ -11,8 +11,9 @@ namespace bgpwatch::netconf {
 
 namespace {
 
-// Byte classes. Only ASCII is ever accepted: any byte >= 0x80 (UTF-8,
-// a BOM) and 0x7f leave the fast path, so no encoding rule is needed.
+// Byte classes (ASCII). Bytes >= 0x80 are taken only as UTF-8 in text,
+// attribute values and comments (utf8_char); names stay ASCII; 0x7f and a
+// BOM leave the fast path.
 enum : unsigned char {
   k_text = 1,       // CharData (§2.4) byte needing no look-ahead: not < & ]
   k_attr = 2,       // AttValue (§3.1) byte: not < & nor either quote
@@ -66,6 +67,46 @@ std::string_view local_name(std::string_view name) noexcept
   return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
+// Past one UTF-8 encoded XML Char (§2.2) at p, a byte >= 0x80, as expat
+// takes it (XML_ParserCreate("UTF-8")): well-formed UTF-8 (RFC 3629: no
+// overlong form, no surrogate, nothing above U+10FFFF) except U+FFFE and
+// U+FFFF; nullptr when it is not. Out of line and by value, so the
+// scanner's position stays in a register on the ASCII path.
+[[gnu::noinline]] const char* utf8_xml_char(const char* p, const char* end) noexcept
+{
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  const auto left = static_cast<std::size_t>(end - p);
+  const auto tail = [&](std::size_t n) {
+    if (left <= n) {
+      return false;
+    }
+    for (std::size_t i = 1; i <= n; ++i) {
+      if ((u[i] & 0xc0) != 0x80) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::size_t n = 0;
+  if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+    n = 1;
+  } else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+    n = 2;
+    if (tail(2) && ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f)
+                    || (u[0] == 0xef && u[1] == 0xbf && u[2] > 0xbd))) {
+      return nullptr;
+    }
+  } else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+    n = 3;
+    if (tail(3) && ((u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f))) {
+      return nullptr;
+    }
+  } else {
+    return nullptr;
+  }
+  return tail(n) ? p + n + 1 : nullptr;
+}
+
 class PlainScanner
 {
 public:
@@ -96,6 +137,22 @@ private:
     return static_cast<std::size_t>(m_end - m_p) >= s.size() && std::string_view(m_p, s.size()) == s;
   }
 
+  // Past one UTF-8 character at m_p (a byte >= 0x80), or false.
+  bool utf8_char() noexcept
+  {
+    const char* next = utf8_xml_char(m_p, m_end);
+    if (next == nullptr) {
+      return false;
+    }
+    m_p = next;
+    return true;
+  }
+
+  bool non_ascii() const noexcept
+  {
+    return m_p < m_end && static_cast<unsigned char>(*m_p) >= 0x80;
+  }
+
   bool space() noexcept
   {
     const char* from = m_p;
@@ -105,16 +162,18 @@ private:
     return m_p != from;
   }
 
+  // The hottest loop (every tag has a name): a local cursor keeps it tight.
   bool name(std::string_view& out) noexcept
   {
     if (!is(k_name_start)) {
       return false;
     }
-    const char* from = m_p++;
-    while (is(k_name)) {
-      ++m_p;
+    const char* p = m_p + 1;
+    while (p != m_end && (k_classes[static_cast<unsigned char>(*p)] & k_name) != 0) [[likely]] {
+      ++p;
     }
-    out = std::string_view(from, static_cast<std::size_t>(m_p - from));
+    out = std::string_view(m_p, static_cast<std::size_t>(p - m_p));
+    m_p = p;
     return true;
   }
 
@@ -153,6 +212,12 @@ private:
     for (;;) {
       while (is(k_comment)) {
         ++m_p;
+      }
+      if (non_ascii()) {
+        if (!utf8_char()) {
+          return false;
+        }
+        continue;
       }
       if (m_p == m_end || *m_p != '-') {
         return false; // end of input or a byte outside the subset
@@ -246,6 +311,10 @@ private:
           if (!reference()) {
             return false;
           }
+        } else if (non_ascii()) {
+          if (!utf8_char()) {
+            return false;
+          }
         } else {
           return false; // '<' (§3.1 WFC No < in Attribute Values) or outside the subset
         }
@@ -278,9 +347,11 @@ private:
     }
     open[depth++] = m_envelope.root;
     while (depth > 0) {
-      while (is(k_text)) {
-        ++m_p;
+      const char* p = m_p;
+      while (p != m_end && (k_classes[static_cast<unsigned char>(*p)] & k_text) != 0) {
+        ++p;
       }
+      m_p = p;
       if (m_p == m_end) {
         return false;
       }
@@ -341,7 +412,9 @@ private:
         }
         break;
       default:
-        return false; // a control character, 0x7f or a non-ASCII byte
+        if (!non_ascii() || !utf8_char()) {
+          return false; // a control character, 0x7f or bad UTF-8
+        }
       }
     }
     return true;

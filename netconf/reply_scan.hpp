@@ -1,8 +1,9 @@
 // netconf/reply_scan.hpp: the fast path of inspect_reply. One tight pass
 // that proves an <rpc-reply> well-formed (XML 1.0 §2.1) when it keeps to
-// the plain subset every data reply we have seen keeps to (ASCII, no DTD,
-// no PI but an XML declaration, no CDATA, only the five predefined entity
-// references), and reads its envelope: root name and message-id.
+// the plain subset every data reply we have seen keeps to (UTF-8, ASCII
+// names, no DTD, no PI but an XML declaration, no CDATA, only the five
+// predefined entity references), and reads its envelope: root name and
+// message-id.
 //
 // It never rejects: anything outside the subset, or anything not
 // well-formed, answers "unsure" and inspect_reply asks expat, which gives

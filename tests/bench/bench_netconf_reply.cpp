@@ -247,6 +247,27 @@ void bm_inspect(benchmark::State& state)
 }
 BENCHMARK(bm_inspect)->Unit(benchmark::kMillisecond);
 
+// Stage 2b: a reply the fast check leaves to expat: the same data with a
+// warning <rpc-error> before it (Junos sends those next to valid data).
+void bm_inspect_with_warning(benchmark::State& state)
+{
+  std::string reply = reply_text(7);
+  reply.insert(reply.find("<bgp-information"),
+               "<rpc-error>\n<error-type>protocol</error-type>\n<error-tag>operation-failed</error-tag>\n"
+               "<error-severity>warning</error-severity>\n<error-message>\nstatement not supported\n"
+               "</error-message>\n</rpc-error>\n");
+  for (auto _ : state) {
+    auto info = inspect_reply(reply, 7);
+    if (!info || info->warnings.size() != 1) {
+      state.SkipWithError(info ? "warning not seen" : info.error().message.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(info);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * reply.size()));
+}
+BENCHMARK(bm_inspect_with_warning)->Unit(benchmark::kMillisecond);
+
 // Stage 3: the Junos parse alone (the poller's entry point).
 void bm_parse(benchmark::State& state)
 {

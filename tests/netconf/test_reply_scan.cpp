@@ -126,6 +126,13 @@ TEST_CASE("the plain scan is unsure of everything expat rejects or it does not c
     "<rpc-reply message-id=\"1\" message-id=\"2\"><a/></rpc-reply>",
     "<rpc-reply message-id=\"1\"><a>\x01</a></rpc-reply>",
     "<rpc-reply message-id=\"1\"><a>\xff\xfe</a></rpc-reply>",
+    "<rpc-reply message-id=\"1\"><a>\xef\xbf\xbe</a></rpc-reply>",     // U+FFFE
+    "<rpc-reply message-id=\"1\"><a>\xed\xa0\x80</a></rpc-reply>",     // a surrogate
+    "<rpc-reply message-id=\"1\"><a>\xe0\x80\xaf</a></rpc-reply>",     // overlong '/'
+    "<rpc-reply message-id=\"1\"><a>\xf4\x90\x80\x80</a></rpc-reply>", // above U+10FFFF
+    "<rpc-reply message-id=\"1\"><a>\xc3</a></rpc-reply>",             // cut short
+    "<rpc-reply message-id=\"1\"><a\xc3\xa9/></rpc-reply>",            // non-ASCII name: expat decides
+    "\xef\xbb\xbf<rpc-reply message-id=\"1\"/>",                      // a BOM: expat decides
     "<rpc-reply message-id=\"1\"><a>x]]>y</a></rpc-reply>",
     "<rpc-reply message-id=\"1\"><!-- a -- b --><a/></rpc-reply>",
     "<rpc-reply message-id=\"1\"><!-- a ---><a/></rpc-reply>",
@@ -147,7 +154,6 @@ TEST_CASE("the plain scan is unsure of everything expat rejects or it does not c
     "<rpc-reply message-id=\"1\"><a><![CDATA[x]]></a></rpc-reply>",
     "<rpc-reply message-id=\"1\"><?pi x?></rpc-reply>",
     "<!DOCTYPE rpc-reply><rpc-reply message-id=\"1\"/>",
-    "<rpc-reply message-id=\"1\"><description>Z\xc3\xbcrich</description></rpc-reply>",
     "<rpc-reply message-id=\"&#49;\"/>",
     "<rpc-reply message-id=\" 1\t\"/>",
     "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rpc-reply/>",
@@ -175,7 +181,9 @@ TEST_CASE("the plain scan never accepts what expat would not (mutated replies)")
     std::string(1, '\x01'), std::string(1, '\x7f'), "\xc3", "\xff", "\xc3\xbc", "]]>", "--", "&amp;", "&foo;",
     "&#10;", "<!--", "-->", "<![CDATA[x]]>", "<?pi?>", "<!DOCTYPE a>", " a=\"1\"", " message-id=\"9\"",
     " message-id='8'", "</a>", "<a>", "<a/>", "<ok/>", "<rpc-error/>", "<x:ok/>", "</rpc-reply>", "<rpc-reply>",
-    "<?xml version=\"1.0\"?>", "<b>t</b>", "<!-- c -->", " b='2'", "<c x=\"&lt;\"/>"};
+    "<?xml version=\"1.0\"?>", "\xef\xbf\xbe", "\xef\xbf\xbd", "\xed\xa0\x80", "\xed\x9f\xbf", "\xe0\x80\xaf",
+    "\xe0\xa0\x80", "\xf4\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf0\x8f\xbf\xbf", "\xf0\x9f\x98\x80", "\xc2\x85",
+    "\xc1\xbf", "\xe2\x82", "<b>t</b>", "<!-- c -->", " b='2'", "<c x=\"&lt;\"/>"};
   std::mt19937 rng(20261129);
   auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
   std::size_t accepted = 0;
@@ -212,15 +220,24 @@ TEST_CASE("the plain scan never accepts what expat would not (mutated replies)")
   CHECK(unsure > 1000);
 }
 
+TEST_CASE("the plain scan takes UTF-8 in text, attribute values and comments")
+{
+  const auto utf8 = scan_plain_reply("<rpc-reply message-id=\"\xc3\xa9\"><!-- \xe2\x82\xac -->"
+                                     "<description note='\xf0\x9f\x98\x80'>Z\xc3\xbcrich \xef\xbf\xbd\xc2\x85</description>"
+                                     "</rpc-reply>");
+  REQUIRE(utf8);
+  CHECK(utf8->message_id == std::optional<std::string_view>("\xc3\xa9"));
+}
+
 TEST_CASE("inspect_reply gives the same answers on the fast path and off it")
 {
-  // Fast path (plain) and expat path (non-ASCII description) agree.
+  // Fast path (plain) and expat path (a CDATA section) agree.
   const std::string plain = k_reply;
-  std::string accented = k_reply;
-  accented.replace(accented.find("core"), 4, "c\xc5\x93ur");
+  std::string cdata = k_reply;
+  cdata.replace(cdata.find("core"), 4, "<![CDATA[core]]>");
   REQUIRE(scan_plain_reply(plain));
-  REQUIRE_FALSE(scan_plain_reply(accented));
-  for (const auto& reply : {plain, accented}) {
+  REQUIRE_FALSE(scan_plain_reply(cdata));
+  for (const auto& reply : {plain, cdata}) {
     auto ok = inspect_reply(reply, 42);
     REQUIRE(ok);
     CHECK(ok->warnings.empty());
