@@ -16,6 +16,7 @@
 
 #include <charconv>
 #include <csignal>
+#include <cstdio>
 #include <malloc.h>
 #include <map>
 #include <mutex>
@@ -170,6 +171,7 @@ struct Daemon::Impl
   void poll(const std::shared_ptr<Schedule>& s);
   void refresh_nodes();
   void trim_memory();
+  void trim_if_worthwhile();
   void reload();
   void begin_shutdown(int signo);
   void finish_shutdown();
@@ -194,6 +196,7 @@ struct Daemon::Impl
   std::unique_ptr<asio::steady_timer> node_timer;
   std::unique_ptr<asio::steady_timer> drain_timer;
   std::unique_ptr<asio::steady_timer> trim_timer;
+  std::size_t rss_after_trim = 0;
   std::size_t in_flight = 0;
   bool stopping = false;
   std::mt19937_64 rng{std::random_device{}()};
@@ -285,6 +288,8 @@ void Daemon::Impl::poll(const std::shared_ptr<Schedule>& s)
       const bool readable = result.observation.readable;
       const std::size_t count = result.observation.sessions.size();
       const auto changes = state.record(std::move(result.observation), result.duration);
+      result = PollResult{}; // the worker-parsed sessions are freed here, before the check below
+      trim_if_worthwhile();
       // Failures are logged by the Poller (with backoff); recoveries here.
       if (readable && !was_up) {
         spdlog::info("router={} poll ok ({} sessions, {} ms)", name, count, result.duration.count());
@@ -338,12 +343,43 @@ void Daemon::Impl::refresh_nodes()
   });
 }
 
+// How much RSS may grow past its level after the last trim before a poll
+// triggers another. A poll's garbage (DOM pages, session lists) is a few MB
+// and the next poll reuses it, so trimming it per poll only costs page
+// faults (+0.2 core in the scale benchmark); when every router's first reply
+// lands at once (start-up, a network blip) it is tens of MB. glibc's own
+// counters cannot tell: a trimmed free chunk still counts as free.
+static constexpr std::size_t k_trim_after_growth_bytes = 16u << 20;
+
+static std::size_t resident_bytes()
+{
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) {
+    return 0;
+  }
+  unsigned long size = 0;
+  unsigned long resident = 0;
+  const int n = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  return n == 2 ? resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)) : 0;
+}
+
+void Daemon::Impl::trim_if_worthwhile()
+{
+  if (resident_bytes() > rss_after_trim + k_trim_after_growth_bytes) {
+    ::malloc_trim(0);
+    rss_after_trim = resident_bytes();
+  }
+}
+
 void Daemon::Impl::trim_memory()
 {
   // Each poll parses a reply of up to tens of MB on a worker; the freed
   // memory stays in the worker's malloc arena. Give it back once per
-  // interval (not per poll: the next parse would fault it all back in).
+  // interval whatever its size (not per poll: the next parse would fault it
+  // all back in), and sooner when there is much (trim_if_worthwhile).
   ::malloc_trim(0);
+  rss_after_trim = resident_bytes();
   trim_timer->expires_after(interval());
   trim_timer->async_wait([this](const boost::system::error_code& ec) {
     if (!ec && !stopping) {
@@ -506,12 +542,15 @@ int Daemon::Impl::run()
   // Few malloc arenas: worker threads each parsing large replies would
   // otherwise each keep a private arena at its high-water mark.
   ::mallopt(M_ARENA_MAX, 2);
-  // Replies, their buffers and DOMs are MBs each and short-lived: mmap them
+  // Replies and their parse buffers are MBs each and short-lived: mmap them
   // (freed = returned at once). Left dynamic, glibc raises the threshold to
   // the largest block freed so far and keeps every such block in an arena
-  // until the next trim: 40+ MB more at start-up, when every router's first
-  // reply lands together. A fixed threshold also fixes the trim threshold.
-  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  // until the next trim: 20-40 MB more at start-up, when every router's
+  // first reply lands together. 1 MiB keeps the per-poll session vectors
+  // (~1 MB for 2,000 peers) in the heap: at 256 KiB each poll faulted them
+  // in anew, +50% CPU in the scale benchmark. A fixed threshold also fixes
+  // the trim threshold.
+  ::mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
   ::mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
   const std::string listen = options.listen.value_or(config->collector.listen);
   boost::asio::ip::tcp::endpoint endpoint;
