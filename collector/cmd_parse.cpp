@@ -154,28 +154,34 @@ int cmd_parse(const GlobalOptions& global, const CommandArgs& args)
     return to_int(ExitCode::unknown);
   }
 
-  // Render everything into memory first, then write once.
-  std::ostringstream out;
+  // Render everything into memory first, then write once. JSON goes
+  // straight into one string, session by session (no tree of every
+  // session: issue 2's 10,000-peer reply).
   if (format == OutputFormat::json) {
+    std::string out;
     if (results.size() == 1) {
-      out << parse_to_json(results[0].format, results[0].summary).dump(2) << '\n';
+      append_parse_json(out, results[0].format, results[0].summary, nullptr, 2);
+      out += '\n';
     } else {
       // Several files: JSON Lines, one object per file, with its "file".
       for (const auto& r : results) {
-        auto j = parse_to_json(r.format, r.summary);
-        j["file"] = r.path;
-        out << j.dump() << '\n';
+        append_parse_json(out, r.format, r.summary, &r.path, -1);
+        out += '\n';
       }
     }
+    std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
   } else {
+    std::ostringstream out;
     for (std::size_t i = 0; i < results.size(); ++i) {
       if (results.size() > 1) {
         out << (i == 0 ? "" : "\n") << "== " << results[i].path << " ==\n";
       }
       render_parse_text(results[i].format, results[i].summary, out);
     }
+    const auto text = out.view();
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
   }
-  std::cout << out.str() << std::flush;
+  std::cout.flush();
   if (!std::cout) {
     std::cerr << "bgpwatch parse: cannot write to stdout\n";
     return to_int(ExitCode::unknown);

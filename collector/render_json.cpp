@@ -58,6 +58,57 @@ nlohmann::json parse_to_json(bgp::InputFormat format, const bgp::Summary& summar
           {"sessions", std::move(sessions)}};
 }
 
+void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Summary& summary,
+                       const std::string* file, int indent)
+{
+  // The head without "sessions": nlohmann objects are std::maps, so keys
+  // dump sorted and "sessions" comes last after down_peers, file, format,
+  // groups and peers; the head is dumped whole and reopened before its "}".
+  nlohmann::json head = {{"format", std::string(bgp::to_string(format))},
+                         {"groups", opt(summary.groups)},
+                         {"peers", opt(summary.peers)},
+                         {"down_peers", opt(summary.down_peers)}};
+  if (file != nullptr) {
+    head["file"] = *file;
+  }
+  const bool pretty = indent >= 0;
+  const auto step = static_cast<unsigned int>(pretty ? indent : 0);
+  std::string head_text = head.dump(indent);
+  head_text.pop_back(); // "}"
+  if (pretty) {
+    head_text.pop_back(); // "\n"
+  }
+  out += head_text;
+  out += pretty ? ",\n" + std::string(step, ' ') + "\"sessions\": " : std::string(",\"sessions\":");
+  if (summary.sessions.empty()) {
+    out += "[]";
+  } else {
+    // What basic_json::dump() does, aimed at `out` at the depth of a
+    // "sessions" element (2 steps): strict UTF-8, no ASCII escaping.
+    nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char>(out), ' ');
+    const std::string element_indent = pretty ? "\n" + std::string(2 * step, ' ') : std::string();
+    out += '[';
+    bool first = true;
+    for (const auto& s : summary.sessions) {
+      if (!first) {
+        out += ',';
+      }
+      first = false;
+      out += element_indent;
+      serializer.dump(session_to_json(s), pretty, false, step, 2 * step);
+    }
+    if (pretty) {
+      out += '\n';
+      out.append(step, ' ');
+    }
+    out += ']';
+  }
+  if (pretty) {
+    out += '\n';
+  }
+  out += '}';
+}
+
 nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v)
 {
   bgp::Session s;

@@ -13,6 +13,14 @@ namespace bgpwatch::collector {
 // SPEC: {"format","groups","peers","down_peers","sessions":[...]}.
 nlohmann::json parse_to_json(bgp::InputFormat format, const bgp::Summary& summary);
 
+// The same object appended to `out` byte for byte as
+// parse_to_json(...).dump(indent) would write it (with "file" added when
+// `file` is given), but one session at a time: `bgpwatch parse` on a
+// 10,000-peer reply never holds a JSON tree of every session (issue 2).
+// indent < 0 = compact, as nlohmann's dump().
+void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Summary& summary,
+                       const std::string* file, int indent);
+
 // One expected session: the SPEC session object of what was observed (or,
 // when nothing was, the expected identity with state "Unknown" and nulls),
 // plus "readiness" (ready|not_ready|unknown), "reason" and "text".
