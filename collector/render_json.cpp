@@ -72,6 +72,10 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
     head["file"] = *file;
   }
   const bool pretty = indent >= 0;
+  // A pretty Junos session with one RIB is ~600 bytes: reserving avoids
+  // regrowing (and copying) a multi-megabyte output several times. Pages
+  // reserved but never written cost nothing.
+  out.reserve(out.size() + 4096 + summary.sessions.size() * 768);
   const auto step = static_cast<unsigned int>(pretty ? indent : 0);
   std::string head_text = head.dump(indent);
   head_text.pop_back(); // "}"
