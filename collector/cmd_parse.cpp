@@ -7,6 +7,7 @@
 #include "bgp/junos.hpp"
 #include "collector/commands.hpp"
 #include "collector/exit_code.hpp"
+#include "collector/input_bytes.hpp"
 #include "collector/pcap_reader.hpp"
 #include "collector/render_json.hpp"
 #include "collector/render_table.hpp"
@@ -40,15 +41,16 @@ struct Parsed
 
 Expected<Parsed, std::string> parse_one(const std::string& path)
 {
-  auto content = read_input_file(path, bgp::k_max_input_bytes);
-  if (!content) {
-    return Unexpected(content.error());
+  auto input = map_input_file(path, bgp::k_max_input_bytes);
+  if (!input) {
+    return Unexpected(input.error());
   }
+  const std::string_view content = input->view();
   const std::string name = path == "-" ? "<stdin>" : path;
-  const auto format = bgp::detect_format(*content);
+  const auto format = bgp::detect_format(content);
   if (format == bgp::InputFormat::bird) {
     // Offline there is no BIRD clock (`show status`): uptimes stay null.
-    auto summary = bgp::parse_bird_protocols(*content);
+    auto summary = bgp::parse_bird_protocols(content);
     if (!summary) {
       return Unexpected(name + ": " + summary.error().to_string());
     }
@@ -66,7 +68,7 @@ Expected<Parsed, std::string> parse_one(const std::string& path)
         return Unexpected(name + ": cannot create a temporary file for the capture: " + std::strerror(errno));
       }
       temp = file = pattern;
-      const bool written = ::write(fd, content->data(), content->size()) == static_cast<ssize_t>(content->size());
+      const bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
       ::close(fd);
       if (!written) {
         ::unlink(temp.c_str());
@@ -82,7 +84,7 @@ Expected<Parsed, std::string> parse_one(const std::string& path)
     }
     return Parsed{name, format, std::move(*summary)};
   }
-  auto parsed = parse_saved_reply(name, *content);
+  auto parsed = parse_saved_reply(name, content);
   if (!parsed) {
     return Unexpected(parsed.error());
   }

@@ -90,7 +90,7 @@ Expected<std::string, std::string> read_input_file(const std::string& path, std:
   return data;
 }
 
-Expected<ParsedInput, std::string> parse_saved_reply(const std::string& path, const std::string& content)
+Expected<ParsedInput, std::string> parse_saved_reply(const std::string& path, std::string_view content)
 {
   ParsedInput out;
   out.format = bgp::detect_format(content);

@@ -12,6 +12,7 @@
 #include "collector/state_source.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bgpwatch::collector {
@@ -28,7 +29,7 @@ struct ParsedInput
   bgp::InputFormat format = bgp::InputFormat::unknown;
   bgp::Summary summary;
 };
-Expected<ParsedInput, std::string> parse_saved_reply(const std::string& path, const std::string& content);
+Expected<ParsedInput, std::string> parse_saved_reply(const std::string& path, std::string_view content);
 
 class ReplaySource : public StateSource
 {
