@@ -14,7 +14,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <malloc.h>
@@ -82,42 +81,6 @@ std::string path_of(const std::string& target)
   return q == std::string::npos ? target : target.substr(0, q);
 }
 
-// "a=1&b=%41" -> {a,1},{b,A}. Percent-escapes are decoded; a malformed one
-// is kept as it is (the name then matches nothing and the caller says so).
-std::vector<std::pair<std::string, std::string>> query_parameters(const std::string& target)
-{
-  std::vector<std::pair<std::string, std::string>> out;
-  const auto q = target.find('?');
-  if (q == std::string::npos) {
-    return out;
-  }
-  auto decode = [](std::string_view in) {
-    std::string d;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-      unsigned value = 0;
-      if (in[i] == '%' && i + 2 < in.size()
-          && std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16).ptr == in.data() + i + 3) {
-        d += static_cast<char>(value);
-        i += 2;
-      } else {
-        d += in[i] == '+' ? ' ' : in[i];
-      }
-    }
-    return d;
-  };
-  std::string_view rest = std::string_view(target).substr(q + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    const auto eq = pair.find('=');
-    out.emplace_back(decode(pair.substr(0, eq)), eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
-  }
-  return out;
-}
 
 HttpResponse json_response(unsigned status, const nlohmann::json& j)
 {
@@ -496,7 +459,7 @@ void Daemon::Impl::handle(const HttpRequest& req, std::function<void(HttpRespons
     // ask. A name the collector does not poll matches nothing: the client
     // sees it missing from "routers" and says which one.
     std::set<std::string> only;
-    for (const auto& [key, value] : query_parameters(req.target)) {
+    for (const auto& [key, value] : parse_query(req.target)) {
       if (key != "router") {
         respond(error_response(400, "unknown query parameter '" + key + "' (only router=NAME)"));
         return;
