@@ -9,6 +9,7 @@
 #include "collector/exit_code.hpp"
 #include "collector/render_table.hpp"
 #include "collector/session_json.hpp"
+#include "collector/json_text.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -139,7 +140,7 @@ int cmd_bird(const GlobalOptions& global, const CommandArgs& args)
     for (const auto& s : sessions) {
       out["sessions"].push_back(session_to_json(s));
     }
-    std::cout << out.dump() << '\n';
+    std::cout << json_text(out) << '\n';
   } else {
     for (const auto& r : reports) {
       if (r.skipped) {

@@ -11,6 +11,7 @@
 #include "collector/logging.hpp"
 #include "collector/poller.hpp"
 #include "collector/session_json.hpp"
+#include "collector/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -248,7 +249,7 @@ int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
     for (const auto& s : sessions) {
       out["sessions"].push_back(session_to_json(s));
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out, 2) << "\n";
   } else {
     std::vector<std::vector<std::string>> rrows{{"ROUTER", "SITE", "STATUS", "POLLED AT", "DURATION", "SESSIONS"}};
     std::vector<std::string> errors;

@@ -7,6 +7,7 @@
 #include "collector/logging.hpp"
 #include "collector/metrics.hpp"
 #include "collector/poller.hpp"
+#include "collector/json_text.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -87,7 +88,7 @@ HttpResponse json_response(unsigned status, const nlohmann::json& j)
   HttpResponse r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = j.dump() + "\n";
+  r.body = json_text(j) + "\n";
   return r;
 }
 

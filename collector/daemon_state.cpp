@@ -4,6 +4,7 @@
 #include "bgp/timeparse.hpp"
 #include "collector/metrics.hpp"
 #include "collector/session_json.hpp"
+#include "collector/json_text.hpp"
 
 #include <iterator>
 #include <map>
@@ -494,7 +495,7 @@ public:
           out += ',';
         }
         m_first = false;
-        out += sj.dump();
+        out += json_text(sj);
         if (out.size() >= MetricsStream::k_piece_bytes) {
           return true;
         }
@@ -527,7 +528,7 @@ BodyProducer CollectorState::sessions_stream(bgp::WallClock::time_point now, con
     routers.push_back(router_json(r, now));
     snapshots.emplace_back(r.sessions, age_seconds(now, r.polled_at));
   }
-  return SessionsStream("{\"routers\":" + routers.dump() + ",\"sessions\":[", std::move(snapshots));
+  return SessionsStream("{\"routers\":" + json_text(routers) + ",\"sessions\":[", std::move(snapshots));
 }
 
 nlohmann::json CollectorState::sessions_json(bgp::WallClock::time_point now) const

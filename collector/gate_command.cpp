@@ -4,6 +4,7 @@
 
 #include "collector/render_json.hpp"
 #include "collector/render_table.hpp"
+#include "collector/json_text.hpp"
 
 #include <iostream>
 #include <sstream>
@@ -62,7 +63,7 @@ int run_one_poll(GateCommand command, const GlobalOptions& global, const Command
 
   std::ostringstream out;
   if (global.format == OutputFormat::json) {
-    out << report_to_json(report).dump(2) << '\n';
+    out << json_text(report_to_json(report), 2) << '\n';
   } else if (command == GateCommand::check) {
     render_check_text(report, out);
   } else {

@@ -7,6 +7,7 @@
 #include "collector/gate_signals.hpp"
 #include "collector/render_json.hpp"
 #include "collector/render_table.hpp"
+#include "collector/json_text.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -219,7 +220,7 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
 void render_wait_result(const GateReport& report, OutputFormat format, std::ostream& out)
 {
   if (format == OutputFormat::json) {
-    out << result_event(report).dump() << '\n';
+    out << json_text(result_event(report)) << '\n';
   } else {
     render_verdict_text(report, out);
     out << "after " << report.polls << (report.polls == 1 ? " poll" : " polls") << " in "

@@ -5,6 +5,7 @@
 #include "bgp/timeparse.hpp"
 #include "collector/render_json.hpp"
 #include "collector/render_table.hpp"
+#include "collector/json_text.hpp"
 
 namespace bgpwatch::collector {
 
@@ -69,7 +70,7 @@ void Progress::on_poll(const GateReport& report, std::chrono::milliseconds remai
   m_remaining = remaining;
   switch (m_mode) {
   case ProgressMode::json:
-    m_out << poll_event(report, remaining).dump() << '\n' << std::flush;
+    m_out << json_text(poll_event(report, remaining)) << '\n' << std::flush;
     return;
   case ProgressMode::live:
     draw();

@@ -3,6 +3,7 @@
 
 #include "bgp/timeparse.hpp"
 #include "collector/session_json.hpp"
+#include "collector/json_text.hpp"
 
 namespace bgpwatch::collector {
 
@@ -77,7 +78,7 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
   // reserved but never written cost nothing.
   out.reserve(out.size() + 4096 + summary.sessions.size() * 768);
   const auto step = static_cast<unsigned int>(pretty ? indent : 0);
-  std::string head_text = head.dump(indent);
+  std::string head_text = json_text(head, indent);
   head_text.pop_back(); // "}"
   if (pretty) {
     head_text.pop_back(); // "\n"
@@ -87,9 +88,10 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
   if (summary.sessions.empty()) {
     out += "[]";
   } else {
-    // What basic_json::dump() does, aimed at `out` at the depth of a
-    // "sessions" element (2 steps): strict UTF-8, no ASCII escaping.
-    nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char>(out), ' ');
+    // What json_text() does, aimed at `out` at the depth of a "sessions"
+    // element (2 steps): invalid UTF-8 replaced, no ASCII escaping.
+    nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char>(out), ' ',
+                                                            k_json_invalid_utf8);
     const std::string element_indent = pretty ? "\n" + std::string(2 * step, ' ') : std::string();
     out += '[';
     bool first = true;

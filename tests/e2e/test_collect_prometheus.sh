@@ -30,10 +30,12 @@ fail=0
 
 "$BGPWATCH" --config "$CONF" collect 2> "$SSHD_DIR/collect.log" &
 cpid=$!
-# Wait (bounded) until both eqiad routers have been read.
+# Wait (bounded) until both eqiad routers have been read and the dead
+# codfw router's first poll has failed (its connect may take longer).
 for _ in $(seq 1 300); do
   m=$(curl -sf "$URL/metrics") && grep -q 'bgpwatch_router_up{router="cr1-eqiad",site="eqiad"} 1' <<<"$m" \
-    && grep -q 'bgpwatch_router_up{router="cr2-eqiad",site="eqiad"} 1' <<<"$m" && break
+    && grep -q 'bgpwatch_router_up{router="cr2-eqiad",site="eqiad"} 1' <<<"$m" \
+    && grep -q 'bgpwatch_router_up{router="cr1-codfw",site="codfw"} 0' <<<"$m" && break
   sleep 0.1
 done
 curl -sf "$URL/metrics" > "$SSHD_DIR/metrics.txt" || { echo "FAIL: /metrics"; cat "$SSHD_DIR/collect.log"; exit 1; }
