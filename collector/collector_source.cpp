@@ -3,6 +3,7 @@
 
 #include "bgp/duration.hpp"
 #include "bgp/timeparse.hpp"
+#include "collector/url_query.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,25 +24,6 @@ namespace {
 
 // A whole /v1/sessions of 50 routers x 2,000 peers is ~40 MB of JSON.
 constexpr std::uint64_t k_max_body = 256ull << 20;
-
-// RFC 3986 2.3: unreserved characters as they are, everything else %XX.
-std::string percent_encode(std::string_view in)
-{
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : in) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-        || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += k_hex[u >> 4];
-      out += k_hex[u & 0xF];
-    }
-  }
-  return out;
-}
 
 template <class T>
 Expected<std::optional<T>, std::string> optional_field(const nlohmann::json& j, const char* key)

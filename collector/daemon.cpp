@@ -8,6 +8,7 @@
 #include "collector/metrics.hpp"
 #include "collector/poller.hpp"
 #include "collector/json_text.hpp"
+#include "collector/url_query.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -81,7 +82,6 @@ std::string path_of(const std::string& target)
   const auto q = target.find('?');
   return q == std::string::npos ? target : target.substr(0, q);
 }
-
 
 HttpResponse json_response(unsigned status, const nlohmann::json& j)
 {
@@ -251,8 +251,9 @@ void Daemon::Impl::poll(const std::shared_ptr<Schedule>& s)
       const bool was_up = before != nullptr && before->polled && before->up;
       const bool readable = result.observation.readable;
       const std::size_t count = result.observation.sessions.size();
+      // record() keeps its own copy; the worker-parsed sessions are freed
+      // when it returns, before the check below.
       const auto changes = state.record(std::move(result.observation), result.duration);
-      result = PollResult{}; // the worker-parsed sessions are freed here, before the check below
       trim_if_worthwhile();
       // Failures are logged by the Poller (with backoff); recoveries here.
       if (readable && !was_up) {

@@ -292,43 +292,6 @@ std::size_t HttpServer::open_connections() const noexcept
   return m_impl->connections;
 }
 
-// "a=1&b=%41" -> {a,1},{b,A}. Percent-escapes are decoded; a malformed one
-// is kept as it is (the name then matches nothing and the caller says so).
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view target)
-{
-  std::vector<std::pair<std::string, std::string>> out;
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) {
-    return out;
-  }
-  auto decode = [](std::string_view in) {
-    std::string d;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-      unsigned value = 0;
-      if (in[i] == '%' && i + 2 < in.size()
-          && std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16).ptr == in.data() + i + 3) {
-        d += static_cast<char>(value);
-        i += 2;
-      } else {
-        d += in[i] == '+' ? ' ' : in[i];
-      }
-    }
-    return d;
-  };
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    const auto eq = pair.find('=');
-    out.emplace_back(decode(pair.substr(0, eq)), eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
-  }
-  return out;
-}
-
 bool parse_listen_address(const std::string& text, tcp::endpoint& out, std::string& error)
 {
   std::string host;

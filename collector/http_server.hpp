@@ -17,9 +17,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 namespace bgpwatch::collector {
 
@@ -73,11 +70,6 @@ public:
 private:
   std::shared_ptr<Impl> m_impl;
 };
-
-// The query of a request target: "/p?a=1&b=%41&c" -> {a,1},{b,A},{c,""}.
-// Percent-escapes and '+' are decoded; a malformed escape is kept as it is
-// (a name then matches nothing, and the caller says so).
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view target);
 
 // "127.0.0.1:9179", "[::1]:9179" -> endpoint; errors name the input.
 bool parse_listen_address(const std::string& text, boost::asio::ip::tcp::endpoint& out, std::string& error);

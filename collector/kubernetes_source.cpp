@@ -4,6 +4,7 @@
 #include "collector/kubernetes_source.hpp"
 
 #include "collector/https_client.hpp"
+#include "collector/url_query.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,25 +18,6 @@ using nlohmann::json;
 
 // A NodeList of a few thousand nodes is a few tens of MB at most.
 constexpr std::uint64_t k_max_body_bytes = 256ull << 20;
-
-// RFC 3986 percent-encoding for a query value or a path segment.
-std::string percent_encode(std::string_view s)
-{
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                            || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(k_hex[c >> 4]);
-      out.push_back(k_hex[c & 0xF]);
-    }
-  }
-  return out;
-}
 
 Expected<Node, std::string> node_from_json(const json& j, std::string_view site_label)
 {
