@@ -23,7 +23,7 @@ if command -v ccache >/dev/null 2>&1; then
 fi
 
 echo "== build (gcc, ASan+UBSan) =="
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBGPWATCH_SANITIZE=ON "${launcher[@]}" >/dev/null
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBGPWATCH_SANITIZE=ON -DBGPWATCH_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build build-asan -j "$JOBS"
 
 echo "== tests =="
@@ -33,7 +33,7 @@ ctest --test-dir build-asan -j "$JOBS" --output-on-failure --timeout 600
 
 echo "== fuzz (clang libFuzzer, ${FUZZ_SECONDS}s per target) =="
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DBGPWATCH_FUZZ=ON -DBGPWATCH_TESTS=OFF "${launcher[@]}" >/dev/null
+  -DBGPWATCH_FUZZ=ON -DBGPWATCH_TESTS=OFF -DBGPWATCH_WERROR=ON "${launcher[@]}" >/dev/null
 fuzzers=$(cd tests/fuzz 2>/dev/null && ls fuzz_*.cpp 2>/dev/null | sed 's/\.cpp$//' || true)
 if [ -n "$fuzzers" ]; then
   # shellcheck disable=SC2086

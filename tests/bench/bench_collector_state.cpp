@@ -4,8 +4,8 @@
 // No network: bench_collect_scale.sh measures the daemon end to end; this
 // says how much of a scrape is ours.
 //   build-bench/bench/bench_collector_state
-#include "collector/config.hpp"
-#include "collector/daemon_state.hpp"
+#include "collector/config/config.hpp"
+#include "collector/daemon/state.hpp"
 
 #include <benchmark/benchmark.h>
 

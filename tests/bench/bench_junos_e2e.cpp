@@ -4,7 +4,7 @@
 // "sessions":[session_to_json...]}) to stdout. Used by
 // junos_parse_compare.sh only when build-bench/bgpwatch cannot parse.
 #include "bgp/junos.hpp"
-#include "collector/session_json.hpp"
+#include "collector/render/session_json.hpp"
 
 #include <nlohmann/json.hpp>
 

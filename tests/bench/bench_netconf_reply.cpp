@@ -7,7 +7,7 @@
 // Junos parse, each stage alone and all together. Not a test: it asserts
 // nothing about time, only that every reply is accepted whole.
 //   build-bench/bench/bench_netconf_reply --benchmark_min_time=0.5s
-#include "collector/poller.hpp"
+#include "collector/sources/poller.hpp"
 #include "netconf/framing.hpp"
 #include "netconf/message.hpp"
 #include "netconf/protocol.hpp"

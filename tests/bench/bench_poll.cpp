@@ -4,8 +4,8 @@
 // time against the slowest router in that cycle (target: <= 1.2x), the
 // CPU time of this process, and its peak RSS. Sessions are persistent: a
 // warm-up poll opens them first, as the collector does.
-#include "collector/config.hpp"
-#include "collector/poller.hpp"
+#include "collector/config/config.hpp"
+#include "collector/sources/poller.hpp"
 
 #include <benchmark/benchmark.h>
 

@@ -6,8 +6,8 @@
 //   bench_sniff_floor FILE.pcap            one floor pass: packets, bytes, seconds
 //   bench_sniff_floor --pipeline FILE.pcap one pipeline pass, no output
 //   bench_sniff_floor                      Google Benchmark on BGPWATCH_BENCH_PCAP
-#include "collector/pcap_reader.hpp"
-#include "collector/sniff_engine.hpp"
+#include "collector/capture/pcap_reader.hpp"
+#include "collector/capture/sniff_engine.hpp"
 
 #include <benchmark/benchmark.h>
 #include <pcap/pcap.h>

@@ -1,7 +1,7 @@
 // tests/fuzz/fuzz_config.cpp: libFuzzer target for the configuration loader.
 // Any input must give a Config or a ConfigError: never a crash, an
 // uncaught exception (yaml-cpp throws) or unbounded recursion.
-#include "collector/config.hpp"
+#include "collector/config/config.hpp"
 
 #include <cstddef>
 #include <cstdint>

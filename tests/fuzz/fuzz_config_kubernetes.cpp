@@ -1,8 +1,8 @@
 // tests/fuzz/fuzz_config_kubernetes.cpp: libFuzzer target for what the
 // Kubernetes source parses: v1 Node JSON (from the API server) and
 // kubeconfig YAML. Must give a value or an error, never crash or throw.
-#include "collector/kubernetes_config.hpp"
-#include "collector/kubernetes_source.hpp"
+#include "collector/inventory/kubernetes_config.hpp"
+#include "collector/inventory/kubernetes_source.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,0 +1,25 @@
+// collector/base/invocation.hpp: what every command is invoked with: the
+// global flags (SPEC "Commands") and its own argument list. Lives below the
+// CLI so that the rooms that parse a command's options (gate, nrpe, capture)
+// need not include the CLI.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bgpwatch::collector {
+
+enum class OutputFormat { text, json };
+
+struct GlobalOptions
+{
+  std::optional<std::string> config_path; // --config
+  OutputFormat format = OutputFormat::text;
+  int verbosity = 0; // -v: +1, -q: -1
+  std::string program = "bgpwatch";
+};
+
+using CommandArgs = std::vector<std::string>; // arguments after the command name
+
+} // namespace bgpwatch::collector

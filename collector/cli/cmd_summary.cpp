@@ -1,0 +1,282 @@
+// collector/cli/cmd_summary.cpp: `bgpwatch summary [--site S] [--router R]`
+// (SPEC "Commands"): ask every selected router at once over NETCONF, annotate
+// each session with its node and site from the inventory, print a table or
+// {"routers":[...],"sessions":[...]}. Exit 0 when every router was read, 3
+// when any was not (the others are still printed), 2 on usage/config errors.
+#include "bgp/timeparse.hpp"
+#include "collector/cli/commands.hpp"
+#include "collector/config/config.hpp"
+#include "collector/base/exit_code.hpp"
+#include "collector/inventory/inventory.hpp"
+#include "collector/base/logging.hpp"
+#include "collector/sources/poller.hpp"
+#include "collector/render/session_json.hpp"
+#include "collector/render/json_text.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <set>
+
+namespace bgpwatch::collector {
+
+namespace {
+
+constexpr std::string_view k_usage = R"(usage: bgpwatch [--config F] [--format text|json] summary [--site S] [--router R]
+
+Every router's BGP sessions (asked over NETCONF, all routers at once), each
+with the node it belongs to (from the inventory) or none.
+  --site S     only the routers of site S (its routers and subnet devices)
+  --router R   only router R
+Exit: 0 every router read, 2 usage or configuration error, 3 some router
+could not be read (its error is shown; the others' sessions are printed).
+)";
+
+// "32:13", "1:02:03", "2d 3:04:05", "12w1d 21:45:51": the Junos spelling
+// operators read on the router.
+std::string uptime_text(const std::optional<std::int64_t>& seconds)
+{
+  if (!seconds) {
+    return "-";
+  }
+  const std::int64_t s = std::max<std::int64_t>(0, *seconds);
+  const long long w = s / 604800, d = (s / 86400) % 7, h = (s / 3600) % 24, m = (s / 60) % 60, sec = s % 60;
+  char buf[64];
+  if (s < 3600) {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", m, sec);
+  } else if (s < 86400) {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", h, m, sec);
+  } else if (w == 0) {
+    std::snprintf(buf, sizeof buf, "%lldd %lld:%02lld:%02lld", d, h, m, sec);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldw%lldd %lld:%02lld:%02lld", w, d, h, m, sec);
+  }
+  return buf;
+}
+
+std::string opt_number(const std::optional<std::uint64_t>& v)
+{
+  return v ? std::to_string(*v) : "-";
+}
+
+std::string prefixes_text(const bgp::Session& s)
+{
+  if (s.ribs.empty()) {
+    return "-";
+  }
+  std::uint64_t a = 0, r = 0, acc = 0;
+  for (const auto& rib : s.ribs) {
+    a += rib.active.value_or(0);
+    r += rib.received.value_or(0);
+    acc += rib.accepted.value_or(0);
+  }
+  return std::to_string(a) + "/" + std::to_string(r) + "/" + std::to_string(acc);
+}
+
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows)
+{
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) {
+        line.append(width[i] - row[i].size() + 2, ' ');
+      }
+    }
+    out << line << "\n";
+  }
+}
+
+// Nodes for annotation: every enumerable inventory source; if one fails
+// (Kubernetes unreachable), the static nodes still annotate what they can.
+std::vector<Node> annotation_nodes(const Config& config, const std::optional<std::string>& site,
+                                   SteadyClock::time_point deadline)
+{
+  Inventory inventory(config);
+  auto nodes = inventory.nodes(site, deadline);
+  if (nodes) {
+    return std::move(*nodes);
+  }
+  spdlog::warn("inventory: {} (annotating from the static inventory only)", nodes.error().message);
+  std::vector<Node> out;
+  for (const auto& n : config.inventory.static_nodes) {
+    out.push_back(Node{n.name, n.site, n.addresses, std::nullopt, "static"});
+  }
+  return out;
+}
+
+} // namespace
+
+int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
+{
+  std::optional<std::string> site_filter;
+  std::optional<std::string> router_filter;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << k_usage;
+      return to_int(ExitCode::ok);
+    }
+    auto value = [&](std::optional<std::string>& out) {
+      if (a.find('=') != std::string::npos) {
+        out = a.substr(a.find('=') + 1);
+        return true;
+      }
+      if (i + 1 >= args.size()) {
+        return false;
+      }
+      out = args[++i];
+      return true;
+    };
+    if (a == "--site" || a.starts_with("--site=")) {
+      if (!value(site_filter)) {
+        std::cerr << "bgpwatch summary: --site needs a site name\n";
+        return to_int(ExitCode::usage);
+      }
+    } else if (a == "--router" || a.starts_with("--router=")) {
+      if (!value(router_filter)) {
+        std::cerr << "bgpwatch summary: --router needs a router name\n";
+        return to_int(ExitCode::usage);
+      }
+    } else {
+      std::cerr << "bgpwatch summary: unknown argument '" << a << "'\n" << k_usage;
+      return to_int(ExitCode::usage);
+    }
+  }
+
+  const std::string path = resolve_config_path(global.config_path);
+  auto config = load_config_file(path);
+  if (!config) {
+    std::cerr << "bgpwatch: " << config.error().to_string() << "\n";
+    return to_int(ExitCode::usage);
+  }
+
+  std::vector<RouterConfig> routers;
+  if (site_filter) {
+    const SiteConfig* site = config->find_site(*site_filter);
+    if (!site) {
+      std::string known;
+      for (const auto& s : config->sites) {
+        known += (known.empty() ? "" : ", ") + s.name;
+      }
+      std::cerr << "bgpwatch summary: no site '" << *site_filter << "' in " << path << " (sites: " << known << ")\n";
+      return to_int(ExitCode::usage);
+    }
+    std::set<std::string> seen;
+    auto add = [&](const RouterConfig& r) {
+      if (seen.insert(r.name).second) {
+        routers.push_back(r);
+      }
+    };
+    for (const auto& r : site->routers) {
+      add(r);
+    }
+    for (const auto& sub : site->subnets) {
+      for (const auto& r : sub.routers) {
+        add(r);
+      }
+    }
+  } else {
+    routers = config->all_routers();
+  }
+  if (router_filter) {
+    std::vector<RouterConfig> one;
+    for (const auto& r : routers) {
+      if (r.name == *router_filter) {
+        one.push_back(r);
+      }
+    }
+    if (one.empty()) {
+      std::string known;
+      for (const auto& r : routers) {
+        known += (known.empty() ? "" : ", ") + r.name;
+      }
+      std::cerr << "bgpwatch summary: no router '" << *router_filter << "'"
+                << (site_filter ? " in site " + *site_filter : std::string()) << " (routers: " << known << ")\n";
+      return to_int(ExitCode::usage);
+    }
+    routers = std::move(one);
+  }
+
+  // Worst case per router: TCP connect, SSH set-up + hello, one RPC.
+  const auto& nc = config->netconf;
+  const auto deadline = SteadyClock::now() + nc.connect_timeout + 2 * nc.rpc_timeout + std::chrono::seconds(1);
+  std::vector<PollResult> results;
+  {
+    Poller poller(nc, std::clamp<std::size_t>(routers.size(), 1, 32));
+    results = poller.poll_detailed(routers, deadline);
+  }
+  const auto nodes = annotation_nodes(*config, site_filter, deadline);
+
+  bool all_ok = true;
+  std::vector<bgp::Session> sessions;
+  for (auto& r : results) {
+    all_ok = all_ok && r.observation.readable;
+    for (auto& s : r.observation.sessions) {
+      sessions.push_back(std::move(s));
+    }
+  }
+  annotate_sessions(sessions, nodes, *config);
+  auto site_name = [&](const std::string& router) -> std::optional<std::string> {
+    const SiteConfig* s = config->site_of_router(router);
+    return s ? std::optional<std::string>(s->name) : std::nullopt;
+  };
+
+  if (global.format == OutputFormat::json) {
+    nlohmann::json out;
+    out["routers"] = nlohmann::json::array();
+    for (const auto& r : results) {
+      const auto& o = r.observation;
+      const auto site = site_name(o.router);
+      out["routers"].push_back({{"name", o.router},
+                                {"site", site ? nlohmann::json(*site) : nlohmann::json()},
+                                {"ok", o.readable},
+                                {"error", o.readable ? nlohmann::json() : nlohmann::json(o.error)},
+                                {"polled_at", o.readable ? nlohmann::json(bgp::format_rfc3339(o.polled_at)) : nlohmann::json()},
+                                {"duration_ms", r.duration.count()}});
+    }
+    out["sessions"] = nlohmann::json::array();
+    for (const auto& s : sessions) {
+      out["sessions"].push_back(session_to_json(s));
+    }
+    std::cout << json_text(out, 2) << "\n";
+  } else {
+    std::vector<std::vector<std::string>> rrows{{"ROUTER", "SITE", "STATUS", "POLLED AT", "DURATION", "SESSIONS"}};
+    std::vector<std::string> errors;
+    for (const auto& r : results) {
+      const auto& o = r.observation;
+      rrows.push_back({o.router, site_name(o.router).value_or("-"), o.readable ? "ok" : "ERROR",
+                       o.readable ? bgp::format_rfc3339(o.polled_at) : "-", std::to_string(r.duration.count()) + "ms",
+                       o.readable ? std::to_string(o.sessions.size()) : "-"});
+      if (!o.readable) {
+        errors.push_back(o.error);
+      }
+    }
+    print_table(std::cout, rrows);
+    for (const auto& e : errors) {
+      std::cout << "error: " << e << "\n";
+    }
+    std::cout << "\n";
+    std::vector<std::vector<std::string>> srows{
+      {"ROUTER", "PEER", "AS", "STATE", "UP/DOWN", "FLAPS", "PREFIXES A/R/ACC", "NODE"}};
+    for (const auto& s : sessions) {
+      srows.push_back({s.router.value_or("-"), s.address.to_string(),
+                       s.peer_as ? std::to_string(*s.peer_as) : "-", std::string(bgp::to_string(s.state)),
+                       uptime_text(s.uptime_seconds), opt_number(s.flaps), prefixes_text(s), s.node.value_or("-")});
+    }
+    print_table(std::cout, srows);
+  }
+  return to_int(all_ok ? ExitCode::ok : ExitCode::unknown);
+}
+
+} // namespace bgpwatch::collector

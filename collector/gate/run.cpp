@@ -1,0 +1,234 @@
+// collector/gate/run.cpp: the shared gate chain (see gate_run.hpp).
+#include "collector/gate/run.hpp"
+
+#include "collector/sources/bird_source.hpp"
+#include "collector/sources/collector_source.hpp"
+#include "collector/gate/node_view.hpp"
+#include "collector/inventory/inventory.hpp"
+#include "collector/gate/netconf_source.hpp"
+#include "collector/sources/wire_source.hpp"
+#include "collector/sources/replay_source.hpp"
+
+#include <algorithm>
+
+namespace bgpwatch::collector {
+
+namespace {
+
+Unexpected<GateFailure> failure(ExitCode code, std::string message)
+{
+  return Unexpected(GateFailure{code, std::move(message)});
+}
+
+// An unknown node whose every source said "not found" is the operator's
+// mistake (exit 2); one that a source could not answer for (API down,
+// timeout) is unknown (exit 3): retrying later may work.
+ExitCode inventory_exit_code(const std::string& message)
+{
+  if (!message.starts_with("unknown node ")) {
+    return ExitCode::usage;
+  }
+  const auto open = message.find("(tried ");
+  if (open == std::string::npos) {
+    return ExitCode::usage;
+  }
+  std::string_view tried(message);
+  tried = tried.substr(open + 7);
+  std::size_t entries = 1, not_found = 0;
+  for (std::size_t p = 0; (p = tried.find("; ", p)) != std::string_view::npos; p += 2) {
+    ++entries;
+  }
+  for (std::size_t p = 0; (p = tried.find(": not found", p)) != std::string_view::npos; p += 11) {
+    ++not_found;
+  }
+  return not_found == entries ? ExitCode::usage : ExitCode::unknown;
+}
+
+Expected<GateContext, GateFailure> prepare_node_side(GateContext c, GateCommandLine line)
+{
+  const auto& o = line.options;
+  c.expected = node_side_expected(c.routers, o.family, c.node_name, c.site);
+  c.expected_from_seen = c.expected.empty();
+  std::unique_ptr<NodeStateSource> inner;
+  if (o.source == SourceKind::bird) {
+    inner = std::make_unique<BirdSource>(o.bird_sockets,
+                                         o.bird_sockets.empty() ? BirdSocketSet::calico_pair : BirdSocketSet::given);
+  } else {
+    inner = std::make_unique<WireSource>(*o.interface, "tcp port 179");
+  }
+  auto view = std::make_unique<NodeViewSource>(std::move(inner), c.expected_from_seen);
+  c.node_view = view.get();
+  c.source = std::move(view);
+  if (c.expected_from_seen) {
+    c.routers.clear();
+    c.warnings.push_back("no router bgp_addresses configured: every BGP session this node has must be ready");
+  }
+  c.line = std::move(line);
+  return c;
+}
+
+int severity(bgp::Readiness r)
+{
+  return r == bgp::Readiness::not_ready ? 2 : r == bgp::Readiness::unknown ? 1 : 0;
+}
+
+// router,bird: both views, per router and family, must agree.
+void merge_second_view(GateReport& r, const bgp::Verdict& second)
+{
+  for (const auto& b : second.sessions) {
+    for (const auto& a : r.verdict.sessions) {
+      if (a.expected.router != b.expected.router || a.expected.family() != b.expected.family()) {
+        continue;
+      }
+      if ((a.readiness == bgp::Readiness::ready) != (b.readiness == bgp::Readiness::ready)) {
+        r.notes.push_back(a.expected.router + " " + std::string(bgp::to_string(a.expected.family()))
+                          + ": the views disagree: router says " + std::string(bgp::to_string(a.readiness)) + " ("
+                          + a.text + "), BIRD says " + std::string(bgp::to_string(b.readiness)) + " (" + b.text
+                          + ")");
+      }
+    }
+  }
+  for (const auto& b : second.sessions) {
+    r.verdict.sessions.push_back(b);
+  }
+  if (severity(second.overall) > severity(r.verdict.overall)) {
+    r.verdict.overall = second.overall;
+  }
+  if (!r.notes.empty() && r.verdict.overall == bgp::Readiness::ready) {
+    r.verdict.overall = bgp::Readiness::not_ready; // unreachable in practice: disagreement means one is not ready
+  }
+}
+
+} // namespace
+
+std::chrono::milliseconds poll_budget(const GateContext& context)
+{
+  return context.config.netconf.connect_timeout + context.config.netconf.rpc_timeout;
+}
+
+Expected<GateContext, GateFailure> prepare_gate(GateCommand command, const GlobalOptions& global,
+                                                GateCommandLine line, bgp::WallClock::time_point started,
+                                                SteadyClock::time_point deadline)
+{
+  GateContext c;
+  c.command = command;
+  c.started = started;
+  c.fixed_now = line.options.now;
+  const auto& o = line.options;
+
+  auto options = resolve_gate_options(o, o.now.value_or(started));
+  if (!options) {
+    return failure(ExitCode::usage, options.error());
+  }
+  c.options = *options;
+
+  const bool node_side = o.source == SourceKind::bird || o.source == SourceKind::wire;
+  const std::string config_path = resolve_config_path(global.config_path);
+  auto config = load_config_file(config_path);
+  if (!config) {
+    // On the node itself (bird/wire, no --node) a configuration is optional:
+    // without one, every BGP session the node has must be ready.
+    if (!(node_side && !line.node && !global.config_path)) {
+      return failure(ExitCode::usage, "configuration: " + config.error().to_string());
+    }
+  } else {
+    c.config = std::move(*config);
+  }
+
+  auto family = parse_family_filter(o.family);
+  if (!family) {
+    return failure(ExitCode::usage, "--family: " + family.error());
+  }
+  if (node_side && !line.node) {
+    c.routers = c.config.all_routers();
+    return prepare_node_side(std::move(c), std::move(line));
+  }
+  Inventory inventory(c.config);
+  auto node = inventory.resolve(*line.node, deadline);
+  if (!node) {
+    return failure(inventory_exit_code(node.error().message), node.error().message);
+  }
+  c.node_name = node->name;
+  c.site = node->site;
+  c.expected = expected_sessions(c.config, *node, *family);
+  c.routers = routers_serving(c.config, *node);
+  if (node_side) {
+    return prepare_node_side(std::move(c), std::move(line));
+  }
+  if (o.source == SourceKind::router_bird) {
+    c.second_expected = node_side_expected(c.routers, o.family, c.node_name, c.site);
+    if (c.second_expected.empty()) {
+      return failure(ExitCode::usage, "--source router,bird needs the routers' bgp_addresses in the configuration "
+                                      "(to match BIRD's sessions to routers); none of "
+                                        + node->name + "'s routers has any");
+    }
+    c.second_source = std::make_unique<NodeViewSource>(
+      std::make_unique<BirdSource>(o.bird_sockets,
+                                   o.bird_sockets.empty() ? BirdSocketSet::calico_pair : BirdSocketSet::given),
+      false);
+  }
+
+  if (!o.replays.empty()) {
+    for (const auto& r : o.replays) {
+      const bool serves = std::any_of(c.routers.begin(), c.routers.end(),
+                                      [&](const RouterConfig& rc) { return rc.name == r.router; });
+      if (!serves) {
+        std::string names;
+        for (const auto& rc : c.routers) {
+          names += (names.empty() ? "" : ", ") + rc.name;
+        }
+        c.warnings.push_back("--replay " + r.router + "=" + r.file + ": " + r.router + " does not serve "
+                             + node->name + " (its routers: " + names + "); file ignored");
+      }
+    }
+    c.source = std::make_unique<ReplaySource>(o.replays, o.now.value_or(started));
+  } else if (o.collector_url) {
+    c.source = make_collector_source(*o.collector_url, *c.options.max_age);
+  } else {
+    // One persistent NETCONF session per router for the whole command,
+    // each closable on its own (gate_netconf_source.hpp).
+    auto netconf = std::make_unique<GateNetconfSource>(c.config.netconf);
+    GateNetconfSource* raw = netconf.get();
+    c.sessions_opened = [raw] { return raw->sessions_opened(); };
+    c.netconf = raw;
+    c.source = std::move(netconf);
+  }
+  c.line = std::move(line);
+  return c;
+}
+
+GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
+{
+  auto observations = c.source->poll(c.routers, deadline);
+  const bgp::WallClock::time_point now = c.fixed_now.value_or(bgp::WallClock::now());
+  GateReport r;
+  r.command = std::string(to_string(c.command));
+  r.node = c.node_name;
+  r.site = c.site;
+  r.source = c.source->describe();
+  r.now = now;
+  r.since = c.options.since;
+  if (c.expected_from_seen && c.node_view != nullptr) {
+    c.expected = expected_from_seen(c.node_view->last_seen(), c.line.options.family);
+  }
+  r.verdict = bgp::evaluate(c.expected, observations, now, c.options);
+  if (c.expected_from_seen && c.node_view != nullptr && !c.node_view->last_error().empty()) {
+    r.notes.push_back(c.node_view->describe() + ": " + c.node_view->last_error());
+  }
+  if (c.second_source) {
+    auto second = c.second_source->poll(c.routers, deadline);
+    const bgp::Verdict v2 = bgp::evaluate(c.second_expected, second, now, c.options);
+    merge_second_view(r, v2);
+    r.source += " + " + c.second_source->describe();
+  }
+  r.exit_code = to_int(exit_code_for(r.verdict.overall));
+  for (const auto& o : observations) {
+    r.routers.push_back(RouterPollStatus{o.router, o.readable, o.error, o.polled_at});
+  }
+  if (c.sessions_opened) {
+    r.sessions_opened = c.sessions_opened();
+  }
+  return r;
+}
+
+} // namespace bgpwatch::collector

@@ -1,6 +1,0 @@
-#include "collector/commands.hpp"
-
-int main(int argc, char** argv)
-{
-  return bgpwatch::collector::run_cli(argc, argv);
-}

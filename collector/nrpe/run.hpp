@@ -1,0 +1,42 @@
+// collector/nrpe/run.hpp: one plugin run, from options to a CheckResult:
+// inventory -> expected sessions -> one poll of the routers (NETCONF,
+// --replay files or a collector) -> bgp::evaluate per node -> classify().
+// Sources are passed in so tests can run it offline; cmd_nrpe.cpp builds
+// them, owns stdout and the exit code.
+#pragma once
+
+#include "collector/config/config.hpp"
+#include "collector/inventory/inventory.hpp"
+#include "collector/nrpe/plugin.hpp"
+#include "collector/nrpe/options.hpp"
+#include "collector/sources/state_source.hpp"
+
+#include <functional>
+#include <string>
+
+namespace bgpwatch::collector {
+
+struct NrpeContext
+{
+  const Config& config;
+  Inventory& inventory;
+  StateSource& source;
+  bgp::WallClock::time_point now;   // uptimes are judged at this instant
+  SteadyClock::time_point deadline; // the whole run's -t deadline
+  // Told what the run is about to wait for (the watchdog's message).
+  std::function<void(const std::string&)> waiting_for = [](const std::string&) {};
+};
+
+Thresholds thresholds_from(const NrpeOptions& options);
+
+// The check. Errors before any verdict (unknown node or site, inventory
+// failure) come back as an UNKNOWN CheckResult saying what failed.
+CheckResult run_nrpe_check(const NrpeOptions& options, NrpeContext& context);
+
+// Site mode: sessions on the site's routers whose peer AS is the site's and
+// whose address belongs to no known node (after annotate_sessions).
+std::vector<UnknownPeer> find_unknown_peers(const Config& config, const SiteConfig& site,
+                                            const std::vector<Node>& known_nodes,
+                                            const std::vector<bgp::RouterObservation>& observations);
+
+} // namespace bgpwatch::collector

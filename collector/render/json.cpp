@@ -1,0 +1,177 @@
+// collector/render/json.cpp: JSON renderers (nlohmann_json).
+#include "collector/render/json.hpp"
+
+#include "bgp/timeparse.hpp"
+#include "collector/render/session_json.hpp"
+#include "collector/render/json_text.hpp"
+
+namespace bgpwatch::collector {
+
+namespace {
+
+template <class T>
+nlohmann::json opt(const std::optional<T>& v)
+{
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json report_body(const GateReport& report)
+{
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& v : report.verdict.sessions) {
+    sessions.push_back(session_verdict_to_json(v));
+  }
+  nlohmann::json routers = nlohmann::json::array();
+  for (const auto& r : report.routers) {
+    routers.push_back({{"name", r.name},
+                       {"ok", r.ok},
+                       {"error", r.ok ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+                       {"polled_at", r.ok ? nlohmann::json(bgp::format_rfc3339(r.polled_at)) : nlohmann::json(nullptr)}});
+  }
+  return {
+    {"command", report.command},
+    {"node", opt(report.node)},
+    {"site", opt(report.site)},
+    {"ready", report.verdict.overall == bgp::Readiness::ready},
+    {"verdict", std::string(bgp::to_string(report.verdict.overall))},
+    {"exit", report.exit_code},
+    {"reasons", report_reasons(report)},
+    {"now", bgp::format_rfc3339(report.now)},
+    {"since", report.since ? nlohmann::json(bgp::format_rfc3339(*report.since)) : nlohmann::json(nullptr)},
+    {"source", report.source},
+    {"routers", std::move(routers)},
+    {"sessions", std::move(sessions)},
+  };
+}
+
+} // namespace
+
+nlohmann::json parse_to_json(bgp::InputFormat format, const bgp::Summary& summary)
+{
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& s : summary.sessions) {
+    sessions.push_back(session_to_json(s));
+  }
+  return {{"format", std::string(bgp::to_string(format))},
+          {"groups", opt(summary.groups)},
+          {"peers", opt(summary.peers)},
+          {"down_peers", opt(summary.down_peers)},
+          {"sessions", std::move(sessions)}};
+}
+
+void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Summary& summary,
+                       const std::string* file, int indent)
+{
+  // The head without "sessions": nlohmann objects are std::maps, so keys
+  // dump sorted and "sessions" comes last after down_peers, file, format,
+  // groups and peers; the head is dumped whole and reopened before its "}".
+  nlohmann::json head = {{"format", std::string(bgp::to_string(format))},
+                         {"groups", opt(summary.groups)},
+                         {"peers", opt(summary.peers)},
+                         {"down_peers", opt(summary.down_peers)}};
+  if (file != nullptr) {
+    head["file"] = *file;
+  }
+  const bool pretty = indent >= 0;
+  // A pretty Junos session with one RIB is ~600 bytes: reserving avoids
+  // regrowing (and copying) a multi-megabyte output several times. Pages
+  // reserved but never written cost nothing.
+  out.reserve(out.size() + 4096 + summary.sessions.size() * 768);
+  const auto step = static_cast<unsigned int>(pretty ? indent : 0);
+  std::string head_text = json_text(head, indent);
+  head_text.pop_back(); // "}"
+  if (pretty) {
+    head_text.pop_back(); // "\n"
+  }
+  out += head_text;
+  out += pretty ? ",\n" + std::string(step, ' ') + "\"sessions\": " : std::string(",\"sessions\":");
+  if (summary.sessions.empty()) {
+    out += "[]";
+  } else {
+    // What json_text() does, aimed at `out` at the depth of a "sessions"
+    // element (2 steps): invalid UTF-8 replaced, no ASCII escaping.
+    nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char>(out), ' ',
+                                                            k_json_invalid_utf8);
+    const std::string element_indent = pretty ? "\n" + std::string(2 * step, ' ') : std::string();
+    out += '[';
+    bool first = true;
+    for (const auto& s : summary.sessions) {
+      if (!first) {
+        out += ',';
+      }
+      first = false;
+      out += element_indent;
+      serializer.dump(session_to_json(s), pretty, false, step, 2 * step);
+    }
+    if (pretty) {
+      out += '\n';
+      out.append(step, ' ');
+    }
+    out += ']';
+  }
+  if (pretty) {
+    out += '\n';
+  }
+  out += '}';
+}
+
+nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v)
+{
+  bgp::Session s;
+  if (const bgp::Session* p = v.primary()) {
+    s = *p;
+  } else {
+    s.address = v.expected.address;
+    s.state = bgp::SessionState::unknown;
+  }
+  s.router = v.expected.router;
+  if (!v.expected.site.empty()) {
+    s.site = v.expected.site;
+  }
+  if (!v.expected.node.empty()) {
+    s.node = v.expected.node;
+  }
+  auto j = session_to_json(s);
+  j["readiness"] = std::string(bgp::to_string(v.readiness));
+  j["reason"] = std::string(bgp::to_string(v.reason));
+  j["text"] = v.text;
+  return j;
+}
+
+nlohmann::json report_to_json(const GateReport& report)
+{
+  auto j = report_body(report);
+  if (report.command == "wait-established" || report.command == "gate") {
+    j["stopped"] = opt(report.stopped);
+    j["elapsed_ms"] = report.elapsed.count();
+    j["polls"] = report.polls;
+    j["sessions_opened"] = opt(report.sessions_opened);
+  }
+  return j;
+}
+
+nlohmann::json poll_event(const GateReport& report, std::chrono::milliseconds remaining)
+{
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& v : report.verdict.sessions) {
+    sessions.push_back(session_verdict_to_json(v));
+  }
+  return {{"event", "poll"},
+          {"poll", report.polls},
+          {"time", bgp::format_rfc3339(report.now)},
+          {"elapsed_ms", report.elapsed.count()},
+          {"remaining_ms", remaining.count()},
+          {"ready", report.verdict.overall == bgp::Readiness::ready},
+          {"verdict", std::string(bgp::to_string(report.verdict.overall))},
+          {"reasons", report_reasons(report)},
+          {"sessions", std::move(sessions)}};
+}
+
+nlohmann::json result_event(const GateReport& report)
+{
+  nlohmann::json j = report_to_json(report);
+  j["event"] = "result";
+  return j;
+}
+
+} // namespace bgpwatch::collector

@@ -1,0 +1,455 @@
+// tests/collector/test_nrpe.cpp: the Icinga/NRPE plugin's classification
+// (pure) and output format: golden lines, the 1024-byte cap, perfdata label
+// uniqueness and '|' stripping (Monitoring Plugins Development Guidelines).
+#include "collector/nrpe/plugin.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <clocale>
+#include <set>
+#include <sstream>
+
+using namespace bgpwatch;
+using namespace bgpwatch::collector;
+using bgp::Readiness;
+using bgp::Reason;
+using bgp::SessionState;
+
+namespace {
+
+bgp::Address addr(const char* text)
+{
+  auto a = bgp::Address::parse(text);
+  REQUIRE(a.has_value());
+  return *a;
+}
+
+struct Sv
+{
+  const char* router;
+  const char* address;
+  Readiness readiness;
+  Reason reason;
+  std::optional<SessionState> state; // empty: nothing observed
+  std::optional<std::int64_t> uptime = std::nullopt;
+  std::optional<std::uint64_t> flaps = std::nullopt;
+  std::optional<std::uint32_t> peer_as = 64601;
+};
+
+bgp::SessionVerdict make(const Sv& s, const char* node = "kubernetes1003.eqiad.wmnet")
+{
+  bgp::SessionVerdict v;
+  v.expected.router = s.router;
+  v.expected.address = addr(s.address);
+  v.expected.asn = 64601;
+  v.expected.node = node;
+  v.expected.site = "eqiad";
+  v.readiness = s.readiness;
+  v.reason = s.reason;
+  if (s.state) {
+    bgp::Session obs;
+    obs.router = s.router;
+    obs.address = v.expected.address;
+    obs.state = *s.state;
+    obs.uptime_seconds = s.uptime;
+    obs.flaps = s.flaps;
+    obs.peer_as = s.peer_as;
+    v.observed.push_back(obs);
+  }
+  return v;
+}
+
+CheckInput node_input(const std::vector<Sv>& sessions, std::vector<RouterStatus> routers = {})
+{
+  CheckInput in;
+  in.mode = CheckMode::node;
+  in.target = "kubernetes1003.eqiad.wmnet";
+  NodeVerdict nv;
+  nv.node = in.target;
+  for (const auto& s : sessions) {
+    nv.verdict.sessions.push_back(make(s));
+  }
+  in.nodes.push_back(nv);
+  if (routers.empty()) {
+    routers = {{"cr1-eqiad", true, ""}, {"cr2-eqiad", true, ""}};
+  }
+  in.routers = std::move(routers);
+  return in;
+}
+
+const Sv k_up1{"cr1-eqiad", "10.64.32.23", Readiness::ready, Reason::ready, SessionState::established, 1933, 2};
+const Sv k_up2{"cr1-eqiad", "2620:0:861:103:10:64:32:23", Readiness::ready, Reason::ready, SessionState::established,
+               86400, 0};
+const Sv k_up3{"cr2-eqiad", "10.64.32.23", Readiness::ready, Reason::ready, SessionState::established, 7200, 1};
+const Sv k_up4{"cr2-eqiad", "2620:0:861:103:10:64:32:23", Readiness::ready, Reason::ready, SessionState::established,
+               7300, 0};
+const Sv k_down4{"cr2-eqiad", "2620:0:861:103:10:64:32:23", Readiness::not_ready, Reason::not_established,
+                 SessionState::active, 41, 3};
+const Sv k_down3{"cr2-eqiad", "10.64.32.23", Readiness::not_ready, Reason::not_established, SessionState::idle, 600, 3};
+const Sv k_unk3{"cr2-eqiad", "10.64.32.23", Readiness::unknown, Reason::router_unreadable, std::nullopt};
+const Sv k_unk4{"cr2-eqiad", "2620:0:861:103:10:64:32:23", Readiness::unknown, Reason::router_unreadable, std::nullopt};
+
+Thresholds thresholds(const char* w, const char* c)
+{
+  Thresholds t;
+  if (w != nullptr) {
+    t.warning = *bgp::parse_range(w);
+  }
+  if (c != nullptr) {
+    t.critical = *bgp::parse_range(c);
+  }
+  return t;
+}
+
+std::vector<std::string> lines_of(const std::string& text)
+{
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    out.push_back(line);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("nrpe classify: state table")
+{
+  struct Case
+  {
+    const char* name;
+    std::vector<Sv> sessions;
+    const char* warning;
+    const char* critical;
+    std::vector<RouterStatus> routers;
+    PluginState state;
+  };
+  const std::vector<RouterStatus> cr2_down = {{"cr1-eqiad", true, ""}, {"cr2-eqiad", false, "connection refused"}};
+  const std::vector<Case> cases = {
+    {"all established", {k_up1, k_up2, k_up3, k_up4}, nullptr, nullptr, {}, PluginState::ok},
+    {"one down, default -c 0", {k_up1, k_up2, k_up3, k_down4}, nullptr, nullptr, {}, PluginState::critical},
+    {"one down, -w 0 -c 1", {k_up1, k_up2, k_up3, k_down4}, "0", "1", {}, PluginState::warning},
+    {"two down, -w 0 -c 1", {k_up1, k_up2, k_down3, k_down4}, "0", "1", {}, PluginState::critical},
+    {"one down, -c 1 only", {k_up1, k_up2, k_up3, k_down4}, nullptr, "1", {}, PluginState::ok},
+    {"none down, -c 1:", {k_up1, k_up2, k_up3, k_up4}, nullptr, "1:", {}, PluginState::critical},
+    {"one down, -c @1:1", {k_up1, k_up2, k_up3, k_down4}, nullptr, "@1:1", {}, PluginState::critical},
+    {"two down, -c @1:1", {k_up1, k_up2, k_down3, k_down4}, nullptr, "@1:1", {}, PluginState::ok},
+    {"router unreadable, nothing down", {k_up1, k_up2, k_unk3, k_unk4}, nullptr, nullptr, cr2_down,
+     PluginState::unknown},
+    {"router unreadable, one down", {k_up1, k_down4, k_unk3}, nullptr, nullptr, cr2_down, PluginState::critical},
+    {"router unreadable, warning level down", {k_up1, k_down4, k_unk3}, "0", "5", cr2_down, PluginState::warning},
+    {"no expected sessions", {}, nullptr, nullptr, {}, PluginState::unknown},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    const auto r = classify(node_input(c.sessions, c.routers), thresholds(c.warning, c.critical));
+    CHECK(r.state == c.state);
+  }
+}
+
+TEST_CASE("nrpe classify: --warn-uptime makes a young session a WARNING")
+{
+  Thresholds t;
+  t.warn_uptime = std::chrono::seconds(3600);
+  // k_up1 is up 1933s < 1h.
+  auto r = classify(node_input({k_up1, k_up2, k_up3, k_up4}), t);
+  CHECK(r.state == PluginState::warning);
+  CHECK(render_plugin_output(r, {})
+        == "BGPWATCH WARNING - kubernetes1003.eqiad.wmnet: 4/4 sessions established, 1 up < 1h"
+           " | established=4;;;0;4 not_ready=0;;0;0;4 unknown=0;;;0;4 min_uptime=1933s;3600:;;0 flaps=3c;;;0\n"
+           "cr1-eqiad ipv4 10.64.32.23 Established for 32m13s (< warn-uptime 1h), 2 flaps\n");
+  // Young but down elsewhere: CRITICAL wins.
+  r = classify(node_input({k_up1, k_up2, k_up3, k_down4}), t);
+  CHECK(r.state == PluginState::critical);
+  // Old enough: OK.
+  t.warn_uptime = std::chrono::seconds(1933);
+  CHECK(classify(node_input({k_up1, k_up2, k_up3, k_up4}), t).state == PluginState::ok);
+}
+
+TEST_CASE("nrpe output goldens: node mode")
+{
+  const RenderOptions capped;
+  SECTION("OK")
+  {
+    const auto r = classify(node_input({k_up1, k_up2, k_up3, k_up4}), Thresholds{});
+    CHECK(render_plugin_output(r, capped)
+          == "BGPWATCH OK - kubernetes1003.eqiad.wmnet: 4/4 sessions established"
+             " | established=4;;;0;4 not_ready=0;;0;0;4 unknown=0;;;0;4 min_uptime=1933s;;;0 flaps=3c;;;0\n");
+  }
+  SECTION("CRITICAL with long output")
+  {
+    const auto r = classify(node_input({k_up1, k_up2, k_down3, k_down4}), thresholds("0", "1"));
+    CHECK(render_plugin_output(r, capped)
+          == "BGPWATCH CRITICAL - kubernetes1003.eqiad.wmnet: 2/4 sessions established, 2 not ready"
+             " | established=2;;;0;4 not_ready=2;0;1;0;4 unknown=0;;;0;4 min_uptime=1933s;;;0 flaps=8c;;;0\n"
+             "cr2-eqiad ipv4 10.64.32.23 Idle for 10m, 3 flaps\n"
+             "cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for 41s, 3 flaps\n");
+  }
+  SECTION("UNKNOWN: router unreadable, nothing known down")
+  {
+    const auto r = classify(
+      node_input({k_up1, k_up2, k_unk3, k_unk4}, {{"cr1-eqiad", true, ""}, {"cr2-eqiad", false, "connect: timed out"}}),
+      Thresholds{});
+    CHECK(render_plugin_output(r, capped)
+          == "BGPWATCH UNKNOWN - kubernetes1003.eqiad.wmnet: 2/4 sessions established, 2 unknown, 1 router unreadable"
+             " | established=2;;;0;4 not_ready=0;;0;0;4 unknown=2;;;0;4 min_uptime=1933s;;;0 flaps=2c;;;0\n"
+             "cr2-eqiad unreadable (2 sessions unknown): connect: timed out\n");
+  }
+  SECTION("every reason has its own text")
+  {
+    Thresholds t;
+    t.min_uptime = std::chrono::seconds(300);
+    struct Case
+    {
+      Sv sv;
+      const char* text;
+    };
+    const std::vector<Case> cases = {
+      {{"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::as_mismatch, SessionState::established, 10, 0, 64999},
+       "cr1-eqiad ipv4 10.64.32.23 AS mismatch: peer AS 64999, site AS 64601"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::too_young, SessionState::established, 10, 1},
+       "cr1-eqiad ipv4 10.64.32.23 Established for 10s (< min-uptime 5m), 1 flap"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::before_since, SessionState::established, 900},
+       "cr1-eqiad ipv4 10.64.32.23 Established for 15m, up before --since"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::no_prefixes, SessionState::established, 900},
+       "cr1-eqiad ipv4 10.64.32.23 Established for 15m, no accepted prefix"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::peer_absent, std::nullopt},
+       "cr1-eqiad ipv4 10.64.32.23 Unknown (not configured on the router)"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::stale, SessionState::established, 9},
+       "cr1-eqiad ipv4 10.64.32.23 Unknown (data too old)"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::no_observation, std::nullopt},
+       "cr1-eqiad ipv4 10.64.32.23 Unknown (no data)"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::uptime_unknown, SessionState::established},
+       "cr1-eqiad ipv4 10.64.32.23 Established, uptime unknown"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::state_unknown, SessionState::unknown},
+       "cr1-eqiad ipv4 10.64.32.23 Unknown"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::not_established, SessionState::connect},
+       "cr1-eqiad ipv4 10.64.32.23 Connect"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::peer_as_unknown, SessionState::established, 60, 0,
+        std::nullopt},
+       "cr1-eqiad ipv4 10.64.32.23 Established for 1m, peer AS unknown"},
+      {{"cr1-eqiad", "10.64.32.23", Readiness::unknown, Reason::prefixes_unknown, SessionState::established, 60},
+       "cr1-eqiad ipv4 10.64.32.23 Established for 1m, accepted prefixes unknown"},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.text);
+      CHECK(describe_session(make(c.sv), t) == c.text);
+    }
+  }
+}
+
+TEST_CASE("nrpe output: the 1024-byte cap truncates long output with a count")
+{
+  std::vector<Sv> sessions;
+  std::vector<std::string> storage;
+  storage.reserve(100);
+  for (int i = 0; i < 100; ++i) {
+    storage.push_back("10.64.33." + std::to_string(i + 1));
+  }
+  for (const auto& a : storage) {
+    sessions.push_back({"cr2-eqiad", a.c_str(), Readiness::not_ready, Reason::not_established, SessionState::active,
+                        41, 3});
+  }
+  const auto r = classify(node_input(sessions), Thresholds{});
+  REQUIRE(r.details.size() == 100);
+  const auto out = render_plugin_output(r, {});
+  CHECK(out.size() <= 1024);
+  const auto lines = lines_of(out);
+  REQUIRE(lines.size() >= 3);
+  const std::size_t shown = lines.size() - 2; // first line, "… and N more"
+  CHECK(lines.back() == "\u2026 and " + std::to_string(100 - shown) + " more");
+  for (std::size_t i = 0; i < shown; ++i) {
+    CHECK(lines[i + 1] == r.details[i]);
+  }
+  // The line that did not fit would have: the cap is used, not wasted.
+  CHECK(out.size() + r.details[shown].size() + 1 > 1024 - 40);
+
+  SECTION("--long: everything")
+  {
+    RenderOptions unlimited;
+    unlimited.max_bytes = std::nullopt;
+    const auto full = render_plugin_output(r, unlimited);
+    CHECK(lines_of(full).size() == 101);
+    CHECK(full.size() > 1024);
+  }
+  SECTION("every cap from tiny to large is honoured")
+  {
+    for (std::size_t cap = 60; cap <= 1500; cap += 7) {
+      CAPTURE(cap);
+      RenderOptions o;
+      o.max_bytes = cap;
+      const auto text = render_plugin_output(r, o);
+      CHECK(text.size() <= cap);
+      CHECK(text.starts_with("BGPWATCH CRITICAL - "));
+    }
+  }
+}
+
+TEST_CASE("nrpe output: an oversized first line drops perfdata before it overflows")
+{
+  CheckResult r;
+  r.state = PluginState::ok;
+  r.summary = "site eqiad";
+  for (int i = 0; i < 80; ++i) {
+    r.perfdata.push_back({"established_router" + std::to_string(i), "1", "", "", "", "0", "2"});
+  }
+  const auto out = render_plugin_output(r, {});
+  CHECK(out.size() <= 1024);
+  CHECK(out.starts_with("BGPWATCH OK - site eqiad | established_router0=1;;;0;2 "));
+  CHECK(out.back() == '\n');
+  CHECK(lines_of(out).size() == 1);
+}
+
+TEST_CASE("nrpe output: '|' never reaches human text")
+{
+  const auto r = classify(node_input({k_up1, k_unk3}, {{"cr1-eqiad", true, ""},
+                                                       {"cr2-eqiad", false, "rpc-error: a|b || c"}}),
+                          Thresholds{});
+  const auto out = render_plugin_output(r, {});
+  const auto lines = lines_of(out);
+  REQUIRE(lines.size() == 2);
+  // Exactly one '|' in the whole output: the perfdata separator.
+  CHECK(std::count(out.begin(), out.end(), '|') == 1);
+  CHECK(lines[1] == "cr2-eqiad unreadable (1 session unknown): rpc-error: ab  c");
+  CHECK(sanitize_text("a|b\nc\r") == "ab c ");
+  CheckResult u = unknown_result("bad | summary");
+  CHECK(render_plugin_output(u, {}) == "BGPWATCH UNKNOWN - bad  summary\n");
+}
+
+TEST_CASE("nrpe perfdata: format, quoting and U")
+{
+  CHECK(PerfDatum{"established", "4", "", "", "", "0", "4"}.to_string() == "established=4;;;0;4");
+  CHECK(PerfDatum{"not_ready", "1", "", "0", "2", "0", "4"}.to_string() == "not_ready=1;0;2;0;4");
+  CHECK(PerfDatum{"min_uptime", "U", "s", "", "", "0", ""}.to_string() == "min_uptime=Us;;;0");
+  CHECK(PerfDatum{"flaps", "7", "c", "", "", "", ""}.to_string() == "flaps=7c");
+  CHECK(PerfDatum{"cr1 eqiad", "1", "", "", "", "", ""}.to_string() == "'cr1 eqiad'=1");
+  CHECK(PerfDatum{"it's", "1", "", "", "", "", ""}.to_string() == "'it''s'=1");
+  CHECK(PerfDatum{"a=b|c", "1", "", "", "", "", ""}.to_string() == "'a=bc'=1");
+}
+
+TEST_CASE("nrpe perfdata: no established session gives min_uptime=U, never an invented 0")
+{
+  const auto r = classify(node_input({k_down3, k_down4}), Thresholds{});
+  CHECK(render_plugin_output(r, {}).find(" min_uptime=Us;;;0 ") != std::string::npos);
+  const auto none = classify(node_input({k_unk3}), Thresholds{});
+  CHECK(render_plugin_output(none, {}).find(" flaps=Uc;;;0") != std::string::npos);
+}
+
+TEST_CASE("nrpe perfdata: labels unique in their first 19 characters")
+{
+  std::vector<PerfDatum> p = {
+    {"established_router-long-name-a", "1", "", "", "", "", ""},
+    {"established_router-long-name-b", "1", "", "", "", "", ""},
+    {"established_router-long-name-c", "1", "", "", "", "", ""},
+    {"short", "1", "", "", "", "", ""},
+  };
+  make_labels_unique(p);
+  std::set<std::string> prefixes;
+  for (const auto& d : p) {
+    prefixes.insert(d.label.substr(0, 19));
+  }
+  CHECK(prefixes.size() == 4);
+  CHECK(p[0].label == "established_router-long-name-a");
+  CHECK(p[1].label == "2_established_router-long-name-b");
+  CHECK(p[2].label == "3_established_router-long-name-c");
+  CHECK(p[3].label == "short");
+
+  // Site mode with long router names: every label distinct in 19 chars.
+  CheckInput in;
+  in.mode = CheckMode::site;
+  in.target = "eqiad";
+  NodeVerdict nv;
+  nv.node = "kubernetes1003";
+  for (const char* router : {"cr1-eqiad.wikimedia.org", "cr1-eqiad.wikimedia.net", "cr2-eqiad.wikimedia.org"}) {
+    Sv s = k_up1;
+    s.router = router;
+    nv.verdict.sessions.push_back(make(s));
+  }
+  in.nodes.push_back(nv);
+  const auto r = classify(in, Thresholds{});
+  std::set<std::string> seen;
+  for (const auto& d : r.perfdata) {
+    CAPTURE(d.label);
+    CHECK(seen.insert(d.label.substr(0, 19)).second);
+  }
+  CHECK(r.perfdata.size() == 14); // 9 totals + 2 per router
+}
+
+TEST_CASE("nrpe site mode: cordoned nodes, unknown peers, per-router perfdata")
+{
+  CheckInput in;
+  in.mode = CheckMode::site;
+  in.target = "eqiad";
+  in.routers = {{"cr1-eqiad", true, ""}, {"cr2-eqiad", true, ""}};
+  NodeVerdict a{"kubernetes1003.eqiad.wmnet", {}};
+  a.verdict.sessions = {make(k_up1, "kubernetes1003.eqiad.wmnet"), make(k_up3, "kubernetes1003.eqiad.wmnet")};
+  NodeVerdict b{"kubernetes1004.eqiad.wmnet", {}};
+  b.verdict.sessions = {
+    make({"cr1-eqiad", "10.64.32.24", Readiness::ready, Reason::ready, SessionState::established, 500, 0},
+         "kubernetes1004.eqiad.wmnet"),
+    make({"cr2-eqiad", "10.64.32.24", Readiness::ready, Reason::ready, SessionState::established, 400, 0},
+         "kubernetes1004.eqiad.wmnet")};
+  in.nodes = {a, b};
+  in.cordoned = {"kubernetes1005.eqiad.wmnet"};
+
+  SECTION("all up, one cordoned: OK, the cordoned node is listed")
+  {
+    const auto r = classify(in, Thresholds{});
+    CHECK(r.state == PluginState::ok);
+    CHECK(render_plugin_output(r, {})
+          == "BGPWATCH OK - site eqiad: 2 nodes (1 cordoned skipped), 4/4 sessions established"
+             " | nodes=2;;;0 cordoned=1;;;0 established=4;;;0;4 not_ready=0;;0;0;4 unknown=0;;;0;4"
+             " min_uptime=400s;;;0 flaps=3c;;;0 unknown_peers=0;;;0"
+             " established_cr1-eqiad=2;;;0;2 not_ready_cr1-eqiad=0;;;0;2"
+             " established_cr2-eqiad=2;;;0;2 not_ready_cr2-eqiad=0;;;0;2\n"
+             "cordoned, skipped: kubernetes1005.eqiad.wmnet\n");
+  }
+  SECTION("an unknown peer in the site's AS is a WARNING")
+  {
+    in.unknown_peers.push_back({"cr1-eqiad", addr("10.64.0.99"), SessionState::active});
+    const auto r = classify(in, Thresholds{});
+    CHECK(r.state == PluginState::warning);
+    const auto lines = lines_of(render_plugin_output(r, {}));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].starts_with(
+      "BGPWATCH WARNING - site eqiad: 2 nodes (1 cordoned skipped), 4/4 sessions established, 1 unknown peer | "));
+    CHECK(lines[1] == "unknown peer 10.64.0.99 on cr1-eqiad (Active)");
+    CHECK(lines[2] == "cordoned, skipped: kubernetes1005.eqiad.wmnet");
+  }
+  SECTION("a down session names its node and beats the unknown-peer WARNING")
+  {
+    in.unknown_peers.push_back({"cr1-eqiad", addr("10.64.0.99"), SessionState::active});
+    in.nodes[1].verdict.sessions[1] =
+      make({"cr2-eqiad", "10.64.32.24", Readiness::not_ready, Reason::not_established, SessionState::active, 41, 3},
+           "kubernetes1004.eqiad.wmnet");
+    const auto r = classify(in, Thresholds{});
+    CHECK(r.state == PluginState::critical);
+    REQUIRE(r.details.size() == 3);
+    CHECK(r.details[0] == "kubernetes1004.eqiad.wmnet cr2-eqiad ipv4 10.64.32.24 Active for 41s, 3 flaps");
+    const auto out = render_plugin_output(r, {});
+    CHECK(out.find(" not_ready_cr2-eqiad=1;;;0;2") != std::string::npos);
+    CHECK(out.find(" established_cr2-eqiad=1;;;0;2") != std::string::npos);
+  }
+  SECTION("every node cordoned: UNKNOWN, nothing to check")
+  {
+    CheckInput empty = in;
+    empty.nodes.clear();
+    empty.cordoned = {"kubernetes1003.eqiad.wmnet", "kubernetes1004.eqiad.wmnet"};
+    const auto r = classify(empty, Thresholds{});
+    CHECK(r.state == PluginState::unknown);
+    CHECK(r.summary == "site eqiad: 0 nodes (2 cordoned skipped), no nodes to check");
+  }
+}
+
+TEST_CASE("nrpe output does not depend on LC_NUMERIC")
+{
+  const char* old = std::setlocale(LC_NUMERIC, nullptr);
+  const std::string saved = old != nullptr ? old : "C";
+  const auto before = render_plugin_output(classify(node_input({k_up1, k_down4}), thresholds("0.5", "1.5")), {});
+  std::setlocale(LC_NUMERIC, "de_DE.UTF-8");
+  const auto after = render_plugin_output(classify(node_input({k_up1, k_down4}), thresholds("0.5", "1.5")), {});
+  std::setlocale(LC_NUMERIC, saved.c_str());
+  CHECK(before == after);
+  CHECK(before.find("not_ready=1;0.5;1.5;0;2") != std::string::npos);
+}
