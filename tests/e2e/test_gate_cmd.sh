@@ -37,7 +37,10 @@ gate_expect 'cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for'
 GATE_NAME="SIGTERM during wait-established"
 "$BGPWATCH" --config "$CONFIG" wait-established --node kubernetes1003 --interval 1s --timeout 60s > "$OUT" 2> "$ERR" &
 pid=$!
-for i in $(seq 1 100); do grep -q 'cr2-eqiad ipv6' "$ERR" && break; sleep 0.1; done
+# Under load (ASan, two cores) the first poll can take seconds: wait for it,
+# or the signal lands before the handlers exist and proves nothing.
+for i in $(seq 1 600); do grep -q 'cr2-eqiad ipv6' "$ERR" && break; sleep 0.1; done
+grep -q 'cr2-eqiad ipv6' "$ERR" || gate_fail "$GATE_NAME: no poll reported within 60 s"
 kill -TERM $pid; wait $pid; RC=$?
 GATE_CHECKS=$((GATE_CHECKS + 1))
 [ "$RC" = 1 ] || gate_fail "SIGTERM: exit $RC, want 1"
@@ -47,7 +50,10 @@ gate_expect '^  cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for'
 GATE_NAME="SIGINT during gate"
 "$BGPWATCH" --config "$CONFIG" gate --node kubernetes1003 --interval 1s --timeout 60s -- /usr/bin/touch "$marker" > "$OUT" 2> "$ERR" &
 pid=$!
-for i in $(seq 1 100); do grep -q 'cr2-eqiad ipv6' "$ERR" && break; sleep 0.1; done
+# Under load (ASan, two cores) the first poll can take seconds: wait for it,
+# or the signal lands before the handlers exist and proves nothing.
+for i in $(seq 1 600); do grep -q 'cr2-eqiad ipv6' "$ERR" && break; sleep 0.1; done
+grep -q 'cr2-eqiad ipv6' "$ERR" || gate_fail "$GATE_NAME: no poll reported within 60 s"
 kill -INT $pid; wait $pid; RC=$?
 GATE_CHECKS=$((GATE_CHECKS + 1))
 [ "$RC" = 1 ] || gate_fail "SIGINT: exit $RC, want 1"

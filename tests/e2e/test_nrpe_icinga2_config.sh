@@ -44,8 +44,8 @@ validate() {
 }
 
 out=$(validate) || { echo "FAIL: icinga2 rejected the config:"; echo "$out"; exit 1; }
-echo "$out" | grep -q "Finished validating the configuration" || { echo "FAIL: no validation result"; echo "$out"; exit 1; }
-echo "$out" | grep -q "Instantiated 2 Services" || { echo "FAIL: expected 2 services"; echo "$out"; exit 1; }
+grep -q "Finished validating the configuration" <<<"$out" || { echo "FAIL: no validation result"; echo "$out"; exit 1; }
+grep -q "Instantiated 2 Services" <<<"$out" || { echo "FAIL: expected 2 services"; echo "$out"; exit 1; }
 
 # Negative control 1: without our snippet the services cannot resolve their
 # check_command, so the validation above really used it.
