@@ -4,6 +4,8 @@
 // need not include the CLI.
 #pragma once
 
+#include "collector/base/terminal.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@ struct GlobalOptions
   std::optional<std::string> config_path; // --config
   OutputFormat format = OutputFormat::text;
   int verbosity = 0; // -v: +1, -q: -1
+  ColorMode color = ColorMode::auto_detect; // --color
   std::string program = "bgpwatch";
 };
 

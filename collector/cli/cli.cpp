@@ -39,7 +39,7 @@ constexpr std::array<Command, 10> k_commands{{
 
 void print_usage(std::ostream& out, std::string_view program)
 {
-  out << "usage: " << program << " [--config F] [--format text|json] [-v|-q] COMMAND [ARGS...]\n\n"
+  out << "usage: " << program << " [--config F] [--format text|json] [--color auto|always|never] [-v|-q] COMMAND [ARGS...]\n\n"
       << "commands:\n";
   for (const auto& c : k_commands) {
     out << "  ";
@@ -131,6 +131,23 @@ int run_cli(int argc, char** argv)
         std::cerr << "bgpwatch: --format: unknown format '" << value << "' (text or json)\n";
         return to_int(ExitCode::usage);
       }
+    } else if (a == "--color" || a.starts_with("--color=")) {
+      std::string value;
+      if (a == "--color") {
+        if (i + 1 >= rest.size()) {
+          std::cerr << "bgpwatch: --color needs auto, always or never\n";
+          return to_int(ExitCode::usage);
+        }
+        value = rest[++i];
+      } else {
+        value = a.substr(8);
+      }
+      auto mode = parse_color_mode(value);
+      if (!mode) {
+        std::cerr << "bgpwatch: --color: " << mode.error() << "\n";
+        return to_int(ExitCode::usage);
+      }
+      global.color = *mode;
     } else if (a == "-v" || a == "--verbose") {
       ++global.verbosity;
     } else if (a == "-q" || a == "--quiet") {

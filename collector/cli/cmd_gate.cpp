@@ -92,7 +92,8 @@ int cmd_gate(const GlobalOptions& global, const CommandArgs& args)
   if (auto rc = handle_prepare(GateCommand::gate, global, std::move(line), started, deadline, context)) {
     return *rc;
   }
-  Progress progress(progress_mode(global.format, STDERR_FILENO), std::cerr);
+  Progress progress(progress_mode(global.format, STDERR_FILENO), std::cerr,
+                    terminal_style(global.color, STDERR_FILENO));
   const auto render = [&](const GateReport& r) { render_wait_result(r, global.format, std::cerr); };
   const GateReport report = wait_until_ready(*context, deadline, progress, render);
   render(report);

@@ -26,7 +26,8 @@ int cmd_wait_established(const GlobalOptions& global, const CommandArgs& args)
   // Live table and JSON Lines on stdout; the change log (off a TTY) on
   // stderr, so stdout carries only the final report.
   const ProgressMode mode = progress_mode(global.format, STDOUT_FILENO);
-  Progress progress(mode, mode == ProgressMode::log ? std::cerr : std::cout);
+  Progress progress(mode, mode == ProgressMode::log ? std::cerr : std::cout,
+                    terminal_style(global.color, STDOUT_FILENO));
   const auto render = [&](const GateReport& r) { render_wait_result(r, global.format, std::cout); };
   const GateReport report = wait_until_ready(*context, deadline, progress, render);
   render(report);

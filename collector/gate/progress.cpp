@@ -3,6 +3,7 @@
 
 #include "bgp/duration.hpp"
 #include "bgp/timeparse.hpp"
+#include "collector/render/ansi.hpp"
 #include "collector/render/json.hpp"
 #include "collector/render/table.hpp"
 #include "collector/render/json_text.hpp"
@@ -56,9 +57,28 @@ std::string since_when(const bgp::SessionVerdict& v, const GateReport& report)
   return t.substr(11, 8);
 }
 
+std::string_view sgr_for(bgp::Readiness r) noexcept
+{
+  switch (r) {
+  case bgp::Readiness::ready:
+    return k_sgr_ready;
+  case bgp::Readiness::not_ready:
+    return k_sgr_not_ready;
+  case bgp::Readiness::unknown:
+    return k_sgr_unknown;
+  }
+  return k_sgr_unknown;
+}
+
 } // namespace
 
-Progress::Progress(ProgressMode mode, std::ostream& out) : m_mode(mode), m_out(out)
+ProgressStyle terminal_style(ColorMode mode, int fd)
+{
+  return ProgressStyle{color_enabled(mode, fd), [fd] { return terminal_size(fd); }};
+}
+
+Progress::Progress(ProgressMode mode, std::ostream& out, ProgressStyle style)
+  : m_mode(mode), m_out(out), m_style(std::move(style))
 {
 }
 
@@ -112,24 +132,62 @@ void Progress::tick(std::chrono::milliseconds elapsed, std::chrono::milliseconds
 
 void Progress::draw()
 {
+  const auto paint_if = [&](std::string_view text, std::string_view sgr) {
+    return m_style.color ? paint(text, sgr) : std::string(text);
+  };
   std::vector<std::string> lines;
   lines.push_back("waiting for " + m_last.node.value_or("this node") + ": "
-                  + std::string(verdict_word(m_last.verdict.overall)) + ", poll " + std::to_string(m_last.polls)
-                  + ", elapsed " + seconds_text(m_elapsed) + ", remaining " + seconds_text(m_remaining));
+                  + paint_if(verdict_word(m_last.verdict.overall), sgr_for(m_last.verdict.overall)) + ", poll "
+                  + std::to_string(m_last.polls) + ", elapsed " + seconds_text(m_elapsed) + ", remaining "
+                  + seconds_text(m_remaining));
   TextTable t({"ROUTER", "FAMILY", "ADDRESS", "STATE", "UPTIME", "SINCE", "VERDICT", "WHY"});
   for (const auto& v : m_last.verdict.sessions) {
     const bgp::Session* s = v.primary();
+    std::vector<std::string> sgr;
+    if (m_style.color) {
+      sgr.resize(8);
+      sgr[6] = std::string(sgr_for(v.readiness));
+    }
     t.add_row({v.expected.router, std::string(bgp::to_string(v.expected.family())), v.expected.address.to_string(),
                s != nullptr ? std::string(bgp::to_string(s->state)) : "Unknown",
                s != nullptr ? uptime_cell(s->uptime_seconds) : "-", since_when(v, m_last),
-               std::string(bgp::to_string(v.readiness)), std::string(reason_phrase(v.reason))});
+               std::string(bgp::to_string(v.readiness)), std::string(reason_phrase(v.reason))},
+              std::move(sgr));
   }
   for (auto& l : t.lines()) {
     lines.push_back("  " + l);
   }
-  // Move up over what we drew last time and overwrite it line by line.
+
+  // Fit the terminal: one row per line (the last column stays free, so no
+  // terminal wraps at the margin), and no more lines than rows, or the
+  // cursor cannot move back up over what scrolled away.
+  const std::optional<TerminalSize> size = m_style.size ? m_style.size() : std::nullopt;
+  if (size) {
+    const std::size_t max_lines = size->rows > 1 ? size->rows - 1 : 1;
+    if (lines.size() > max_lines) {
+      const std::size_t keep = max_lines > 1 ? max_lines - 1 : 0;
+      const std::size_t hidden = lines.size() - keep;
+      lines.resize(keep);
+      lines.push_back("  (" + std::to_string(hidden) + " more lines: the terminal is too short)");
+    }
+    const std::size_t columns = size->columns > 1 ? size->columns - 1 : 1;
+    for (auto& l : lines) {
+      l = fit_width(l, columns);
+    }
+  }
+
+  // Move up over exactly what we drew last time. After a resize the old
+  // lines may have been reflowed by the terminal: clear to the end of the
+  // screen instead of overwriting line by line.
+  const bool resized = m_drawn_lines > 0
+                       && (m_drawn_size.has_value() != size.has_value()
+                           || (size && m_drawn_size
+                               && (size->columns != m_drawn_size->columns || size->rows != m_drawn_size->rows)));
   if (m_drawn_lines > 0) {
-    m_out << "\x1b[" << m_drawn_lines << "A";
+    m_out << "\x1b[" << m_drawn_lines << "A\r";
+  }
+  if (resized) {
+    m_out << "\x1b[J";
   }
   for (const auto& l : lines) {
     m_out << "\r\x1b[2K" << l << '\n';
@@ -142,6 +200,7 @@ void Progress::draw()
     m_out << "\x1b[" << (m_drawn_lines - lines.size()) << "A";
   }
   m_drawn_lines = lines.size();
+  m_drawn_size = size;
   m_out << std::flush;
 }
 

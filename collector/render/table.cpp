@@ -3,6 +3,7 @@
 
 #include "bgp/duration.hpp"
 #include "bgp/timeparse.hpp"
+#include "collector/render/ansi.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -13,10 +14,12 @@ TextTable::TextTable(std::vector<std::string> header) : m_header(std::move(heade
 {
 }
 
-void TextTable::add_row(std::vector<std::string> cells)
+void TextTable::add_row(std::vector<std::string> cells, std::vector<std::string> sgr)
 {
   cells.resize(m_header.size());
+  sgr.resize(m_header.size());
   m_rows.push_back(std::move(cells));
+  m_sgr.push_back(std::move(sgr));
 }
 
 std::vector<std::string> TextTable::lines() const
@@ -28,10 +31,11 @@ std::vector<std::string> TextTable::lines() const
       width[c] = std::max(width[c], row[c].size());
     }
   }
-  auto line = [&](const std::vector<std::string>& cells) {
+  const std::vector<std::string> plain(m_header.size());
+  auto line = [&](const std::vector<std::string>& cells, const std::vector<std::string>& sgr) {
     std::string out;
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      out += cells[c];
+      out += paint(cells[c], sgr[c]);
       if (c + 1 < cells.size()) {
         out.append(width[c] - cells[c].size() + 2, ' ');
       }
@@ -42,9 +46,9 @@ std::vector<std::string> TextTable::lines() const
     return out;
   };
   std::vector<std::string> out;
-  out.push_back(line(m_header));
-  for (const auto& row : m_rows) {
-    out.push_back(line(row));
+  out.push_back(line(m_header, plain));
+  for (std::size_t r = 0; r < m_rows.size(); ++r) {
+    out.push_back(line(m_rows[r], m_sgr[r]));
   }
   return out;
 }

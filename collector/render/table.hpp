@@ -17,7 +17,9 @@ class TextTable
 {
 public:
   explicit TextTable(std::vector<std::string> header);
-  void add_row(std::vector<std::string> cells);
+  // `sgr`: per cell, SGR parameters to colour it with (render/ansi.hpp);
+  // empty = plain. Colour never changes the column widths.
+  void add_row(std::vector<std::string> cells, std::vector<std::string> sgr = {});
   // Columns separated by two spaces; the last column is not padded.
   void render(std::ostream& out) const;
   std::vector<std::string> lines() const;
@@ -25,6 +27,7 @@ public:
 private:
   std::vector<std::string> m_header;
   std::vector<std::vector<std::string>> m_rows;
+  std::vector<std::vector<std::string>> m_sgr;
 };
 
 // "32m13s", or "-" when unknown.
