@@ -63,3 +63,28 @@ fr_finish() {
   echo "${FR_SUMMARY:-$FR_CHECKS checks}"
   [ "$FR_FAILS" = 0 ]
 }
+
+# fr_collector REPLY_FILE: starts collector_standin.py serving REPLY_FILE;
+# sets FR_COLLECTOR=http://127.0.0.1:PORT. Stopped when the case ends.
+fr_collector() {
+  local dir=$FR_WORK/collector
+  mkdir -p "$dir"
+  mkfifo "$dir/stdin"
+  /usr/bin/python3 "$BGPWATCH_SOURCE_DIR/tests/e2e/false_ready/collector_standin.py" "$1" \
+    < "$dir/stdin" > "$dir/ready" 2> "$dir/err" &
+  exec 8> "$dir/stdin"
+  local i ready port
+  for i in $(seq 1 100); do grep -q '^READY ' "$dir/ready" 2>/dev/null && break; sleep 0.1; done
+  read -r ready port < "$dir/ready" || true
+  [ "${ready:-}" = READY ] || { echo "FAIL: the collector stand-in did not start: $(cat "$dir/err")"; exit 1; }
+  FR_COLLECTOR=http://127.0.0.1:$port
+}
+
+# fr_session_json ROUTER ADDRESS STATE UPTIME: one /v1/sessions session object.
+fr_session_json() {
+  printf '{"router":"%s","site":"eqiad","address":"%s","family":"%s","peer_as":64601,"state":"%s","uptime_seconds":%s,"flaps":1,"ribs":[]}' \
+    "$1" "$2" "$([[ $2 == *:* ]] && echo ipv6 || echo ipv4)" "$3" "$4"
+}
+
+# fr_iso_ago SECONDS: RFC 3339 UTC of now - SECONDS.
+fr_iso_ago() { date -u -d "@$(( $(date +%s) - $1 ))" +%Y-%m-%dT%H:%M:%SZ; }
