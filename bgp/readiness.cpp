@@ -18,11 +18,6 @@ struct Finding
   Reason reason;
 };
 
-std::string seconds_text(std::int64_t seconds)
-{
-  return format_duration(std::chrono::seconds(seconds));
-}
-
 std::string flaps_suffix(const Session& s)
 {
   if (!s.flaps) {
@@ -47,13 +42,15 @@ std::string state_for(const Session& s)
 {
   std::string out(to_string(s.state));
   if (s.uptime_seconds && *s.uptime_seconds >= 0) {
-    out += " for " + seconds_text(*s.uptime_seconds);
+    out += " for " + format_uptime(*s.uptime_seconds);
   }
   return out;
 }
 
 // Judge one observed session against one expected session.
-Finding judge(const ExpectedSession& e, const Session& s, WallClock::time_point polled_at,
+// `sent`: when the request was sent (RouterObservation::request_sent_at, or
+// polled_at); uptimes are judged from it (session_came_up).
+Finding judge(const ExpectedSession& e, const Session& s, WallClock::time_point sent,
               const GateOptions& o)
 {
   std::vector<Finding> findings;
@@ -69,21 +66,29 @@ Finding judge(const ExpectedSession& e, const Session& s, WallClock::time_point 
   } else if (s.state != SessionState::established) {
     findings.push_back({Readiness::not_ready, Reason::not_established});
   } else {
-    // A negative uptime is nonsense from the source: treat as absent.
+    // A negative uptime is nonsense from the source: treat as absent. One
+    // that puts the start before 1970 (or overflows) is nonsense too, and
+    // must never be summed unchecked: it wrapped into the future and passed
+    // any --since (issue 13).
     const bool have_uptime = s.uptime_seconds.has_value() && *s.uptime_seconds >= 0;
-    if (o.since) {
+    const auto came_up = have_uptime ? session_came_up(sent, *s.uptime_seconds) : std::nullopt;
+    if (have_uptime && !came_up) {
+      findings.push_back({Readiness::unknown, Reason::uptime_implausible});
+    } else if (o.since) {
       if (!have_uptime) {
         findings.push_back({Readiness::unknown, Reason::uptime_unknown});
       } else {
         // SPEC: counts only if it came up after T. Strictly after: a session
         // that came up at exactly T may be the one that was going down.
-        const auto came_up = polled_at - std::chrono::seconds(*s.uptime_seconds);
-        if (!(came_up > *o.since)) {
+        // came_up is the earliest the session can have come up.
+        if (!(*came_up > *o.since)) {
           findings.push_back({Readiness::not_ready, Reason::before_since});
         }
       }
     }
-    if (o.min_uptime.count() > 0) {
+    if (have_uptime && !came_up) {
+      // reported above; --min-uptime cannot judge a nonsense uptime either
+    } else if (o.min_uptime.count() > 0) {
       if (!have_uptime) {
         findings.push_back({Readiness::unknown, Reason::uptime_unknown});
       } else if (std::chrono::seconds(*s.uptime_seconds) < o.min_uptime) {
@@ -111,7 +116,7 @@ Finding judge(const ExpectedSession& e, const Session& s, WallClock::time_point 
 }
 
 std::string describe(const ExpectedSession& e, const Session& s, const Finding& f,
-                     WallClock::time_point polled_at, const GateOptions& o)
+                     WallClock::time_point sent, const GateOptions& o)
 {
   std::string out = identity(e, &s) + " ";
   switch (f.reason) {
@@ -126,9 +131,14 @@ std::string describe(const ExpectedSession& e, const Session& s, const Finding& 
     out += "Unknown state";
     break;
   case Reason::before_since:
+    // before_since is only found with a plausible uptime: came_up is set.
     out += state_for(s) + ", up since "
-           + format_rfc3339(polled_at - std::chrono::seconds(*s.uptime_seconds))
+           + format_rfc3339(session_came_up(sent, *s.uptime_seconds).value_or(WallClock::time_point{}))
            + ", not after --since " + format_rfc3339(*o.since) + " (has not restarted yet)";
+    break;
+  case Reason::uptime_implausible:
+    out += std::string(to_string(s.state)) + ", uptime implausible: " + std::to_string(*s.uptime_seconds)
+           + " s is longer than the time since 1970 at the poll";
     break;
   case Reason::too_young:
     out += state_for(s) + ", younger than --min-uptime "
@@ -209,13 +219,14 @@ SessionVerdict judge_expected(const ExpectedSession& e, std::span<const RouterOb
   // Every instance must be ready; report the worst (first worst on ties).
   int worst = -1;
   for (std::size_t i = 0; i < v.observed.size(); ++i) {
-    const Finding f = judge(e, v.observed[i], it->polled_at, o);
+    const auto sent = it->request_sent_at.value_or(it->polled_at);
+    const Finding f = judge(e, v.observed[i], sent, o);
     if (severity(f.readiness) > worst) {
       worst = severity(f.readiness);
       v.readiness = f.readiness;
       v.reason = f.reason;
       v.primary_index = i;
-      v.text = describe(e, v.observed[i], f, it->polled_at, o);
+      v.text = describe(e, v.observed[i], f, sent, o);
     }
   }
   return v;
@@ -267,6 +278,8 @@ std::string_view to_string(Reason r) noexcept
     return "peer_as_unknown";
   case Reason::prefixes_unknown:
     return "prefixes_unknown";
+  case Reason::uptime_implausible:
+    return "uptime_implausible";
   }
   return "unknown";
 }

@@ -7,6 +7,7 @@
 // missing, stale, partial or unparsable data is never "ready".
 #pragma once
 
+#include "bgp/instant.hpp"
 #include "bgp/session.hpp"
 
 #include <chrono>
@@ -41,6 +42,11 @@ struct RouterObservation
   bool readable = false;     // false: error says why (unreachable, rpc-error, parse error)
   std::string error;
   WallClock::time_point polled_at{}; // when the data was read (uptimes are relative to it)
+  // When the request that produced the data was sent (before polled_at by
+  // the RPC's latency). A session's start is judged from it, conservatively:
+  // request_sent_at - uptime - 1 s (instant.hpp, session_came_up). Empty:
+  // polled_at (a replay file, whose polled_at is --now).
+  std::optional<WallClock::time_point> request_sent_at;
   std::vector<Session> sessions;
 };
 
@@ -75,6 +81,7 @@ enum class Reason : std::uint8_t {
   state_unknown,     // the source listed the peer with state Unknown (unknown)
   peer_as_unknown,   // the source gives no peer AS, so a mismatch cannot be ruled out (unknown)
   prefixes_unknown,  // --require-prefixes but the source gives no accepted-prefix count (unknown)
+  uptime_implausible, // the uptime would put the start before 1970, or overflows (unknown)
 };
 std::string_view to_string(Reason r) noexcept;
 
@@ -122,8 +129,12 @@ struct Verdict
 //    peer AS != expected.asn (when expected.asn != 0) -> as_mismatch;
 //    no peer AS while expected.asn != 0 -> peer_as_unknown;
 //    state Unknown -> state_unknown; not Established -> not_established;
-//    --since: needs uptime (else uptime_unknown); polled_at - uptime must be
-//    strictly after since, else before_since;
+//    an uptime that puts the start before the Unix epoch, or overflows,
+//    -> uptime_implausible (whatever the options; checked arithmetic,
+//    instant.hpp);
+//    --since: needs uptime (else uptime_unknown); the start, taken
+//    conservatively as request_sent_at - uptime - 1 s, must be strictly
+//    after since, else before_since;
 //    --min-uptime: needs uptime (else uptime_unknown); uptime < min -> too_young;
 //    --require-prefixes: accepted prefixes summed over RIBs; none listed ->
 //    prefixes_unknown; 0 -> no_prefixes.

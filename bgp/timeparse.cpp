@@ -4,6 +4,7 @@
 #include "bgp/timeparse.hpp"
 
 #include "bgp/duration.hpp"
+#include "bgp/instant.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -89,6 +90,18 @@ bool expect(std::string_view text, std::size_t& pos, char c)
   return false;
 }
 
+// The instant `ms` after the epoch, or an error when the clock cannot hold it
+// (an unchecked conversion wraps 2263 into 1677: issue 13).
+Expected<WallClock::time_point, std::string> in_range(std::string_view text, std::int64_t ms)
+{
+  if (auto t = instant_from_unix_ms(ms)) {
+    return *t;
+  }
+  return Unexpected(std::string("bad time '") + std::string(text) + "': outside the clock's range ("
+                    + format_rfc3339(earliest_instant()) + " to "
+                    + format_rfc3339(std::chrono::floor<std::chrono::seconds>(latest_instant())) + ")");
+}
+
 Expected<WallClock::time_point, std::string> parse_unix(std::string_view text)
 {
   const std::string_view body = text.substr(1);
@@ -125,8 +138,7 @@ Expected<WallClock::time_point, std::string> parse_unix(std::string_view text)
       scale /= 10;
     }
   }
-  return WallClock::time_point(std::chrono::duration_cast<WallClock::duration>(
-    std::chrono::milliseconds(seconds * 1000 + ms)));
+  return in_range(text, seconds * 1000 + ms);
 }
 
 Expected<WallClock::time_point, std::string> parse_rfc3339(std::string_view text)
@@ -188,10 +200,10 @@ Expected<WallClock::time_point, std::string> parse_rfc3339(std::string_view text
   if (p != text.size()) {
     return bad(text, "unexpected text after the time");
   }
+  // Four-digit years keep this far from int64 overflow (|secs| < 2^38).
   const std::int64_t days = days_from_civil(year, month, day);
   const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return WallClock::time_point(std::chrono::duration_cast<WallClock::duration>(
-    std::chrono::milliseconds(secs * 1000 + ms)));
+  return in_range(text, secs * 1000 + ms);
 }
 
 } // namespace
@@ -215,7 +227,12 @@ Expected<WallClock::time_point, std::string> parse_since(std::string_view text,
     if (!d) {
       return Unexpected(std::string("bad time '") + std::string(text) + "': " + d.error());
     }
-    return reference - std::chrono::duration_cast<WallClock::duration>(*d);
+    if (auto t = checked_sub(reference, *d)) {
+      return *t;
+    }
+    return Unexpected(std::string("bad time '") + std::string(text) + "': " + format_duration(*d) + " before "
+                      + format_rfc3339(reference) + " is outside the clock's range (before "
+                      + format_rfc3339(earliest_instant()) + ")");
   }
   return parse_instant(text);
 }

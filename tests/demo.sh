@@ -4,7 +4,8 @@
 # a dry run over saved router replies shipped in fixtures/replay/: the
 # calico-node restart of kubernetes1003 from the Wikitech runbook, judged
 # first while cr2-eqiad still shows its IPv6 session Active (not ready,
-# exit 1), then once every session is back (ready, exit 0).
+# exit 1), then once every session is back (ready, exit 0), the restart race
+# (exit 1), and the bare wait-established refusing to guess --since (exit 2).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -49,7 +50,13 @@ run --config $R/config.yaml check --node kubernetes1003 --since -45s --now $NOW 
 [ $rc = 1 ] || { echo "demo: expected exit 1 (restart not seen yet), got $rc" >&2; exit 1; }
 
 echo
-echo "dry run: ok (not ready -> exit 1, ready -> exit 0, restart race held -> exit 1)"
+echo "== the bare command right after the restart: --since auto has nothing to ask here (no Kubernetes, no BIRD) =="
+run --config $R/config.yaml wait-established --node kubernetes1003 --now $NOW --timeout 5s \
+  --replay cr1-eqiad=$R/cr1-eqiad-old-session.xml --replay cr2-eqiad=$R/cr2-eqiad-up.xml
+[ $rc = 2 ] || { echo "demo: expected exit 2 (--since auto cannot tell: refuses), got $rc" >&2; exit 1; }
+
+echo
+echo "dry run: ok (not ready -> exit 1, ready -> exit 0, restart race held -> exit 1, bare wait refuses -> exit 2)"
 
 # --- Live: two simulated Junos routers behind a private sshd --------------
 # cr1-eqiad and cr2-eqiad serve kubernetes1001-1006 (IPv4 + IPv6). At

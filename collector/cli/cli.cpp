@@ -2,6 +2,8 @@
 // parser.c style): exact name or unique prefix; unknown or ambiguous names
 // list what is valid. Global options come before the command.
 #include "collector/cli/commands.hpp"
+
+#include "collector/base/barrier.hpp"
 #include "collector/base/exit_code.hpp"
 #include "collector/base/logging.hpp"
 
@@ -97,6 +99,7 @@ int run_cli(int argc, char** argv)
   // Installed as check_bgpwatch (a symlink): plugin mode, all args are nrpe's.
   if (invoked == "check_bgpwatch") {
     global.program = "check_bgpwatch";
+    set_barrier_output(BarrierOutput::plugin_line);
     init_logging(LogMode::plugin, 0);
     return cmd_nrpe(global, rest);
   }
@@ -179,8 +182,16 @@ int run_cli(int argc, char** argv)
     return to_int(ExitCode::usage);
   }
   const CommandArgs args(rest.begin() + static_cast<std::ptrdiff_t>(i) + 1, rest.end());
+  if (command->handler == cmd_nrpe) {
+    set_barrier_output(BarrierOutput::plugin_line);
+  }
   init_logging(command->handler == cmd_nrpe ? LogMode::plugin : LogMode::normal, global.verbosity);
-  return command->handler(global, args);
+  try {
+    return command->handler(global, args);
+  } catch (...) {
+    // The barrier at the top of every command (main has the last one).
+    internal_error_exit(command->name, current_exception_text(), true);
+  }
 }
 
 } // namespace bgpwatch::collector

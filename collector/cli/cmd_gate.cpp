@@ -5,12 +5,14 @@
 // exit like wait-established. gate's own progress and report go to stderr,
 // so stdout belongs to CMD.
 #include "collector/gate/command.hpp"
+#include "collector/gate/signals.hpp"
 #include "collector/gate/wait.hpp"
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,7 +29,19 @@ void forward_signal(int signal)
   }
 }
 
-int run_command(const std::vector<std::string>& command)
+// The last check before CMD: a stop signal that came at any moment of the
+// run (even after the wait said ready) means CMD is not run: exit 130/143.
+std::optional<int> refuse_if_stopped(const StopSignals& stop, const std::vector<std::string>& command)
+{
+  if (const auto sig = stop.received()) {
+    std::cerr << "bgpwatch gate: not running '" << command[0] << "': interrupted by " << signal_name(*sig)
+              << " (exit " << interrupted_exit_code(*sig) << ")\n";
+    return interrupted_exit_code(*sig);
+  }
+  return std::nullopt;
+}
+
+int run_command(const std::vector<std::string>& command, const StopSignals& stop)
 {
   std::vector<char*> argv;
   for (const auto& a : command) {
@@ -36,14 +50,28 @@ int run_command(const std::vector<std::string>& command)
   argv.push_back(nullptr);
   std::cout << std::flush;
   std::cerr << std::flush;
+  // Block SIGINT/SIGTERM from the last check to the fork, so none can land
+  // in between unseen; the child unblocks them after resetting them to the
+  // default, and one that came meanwhile then stops it before exec.
+  sigset_t stop_set, old_mask;
+  sigemptyset(&stop_set);
+  sigaddset(&stop_set, SIGINT);
+  sigaddset(&stop_set, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &stop_set, &old_mask);
+  if (auto rc = refuse_if_stopped(stop, command)) {
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr); // the pending signal is caught by our handler
+    return *rc;
+  }
   const pid_t pid = ::fork();
   if (pid < 0) {
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     std::cerr << "bgpwatch gate: fork: " << std::strerror(errno) << '\n';
     return 127;
   }
   if (pid == 0) {
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     ::execvp(argv[0], argv.data());
     const std::string msg = "bgpwatch gate: cannot run '" + command[0] + "': " + std::strerror(errno) + "\n";
     [[maybe_unused]] const auto n = ::write(STDERR_FILENO, msg.data(), msg.size());
@@ -61,6 +89,9 @@ int run_command(const std::vector<std::string>& command)
   ign.sa_handler = SIG_IGN;
   sigemptyset(&ign.sa_mask);
   ::sigaction(SIGINT, &ign, &old_int);
+  // A signal that came between the check and the fork is delivered now and
+  // passed on to the child (which has not exec'd or dies at once).
+  ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -88,6 +119,9 @@ int cmd_gate(const GlobalOptions& global, const CommandArgs& args)
   }
   const auto deadline = steady_start + line.options.timeout.value_or(k_default_timeout);
   const std::vector<std::string> command = line.command;
+  // For the whole run, up to the fork: once SIGINT/SIGTERM came, CMD never
+  // runs, whatever the last poll said (issue 13).
+  StopSignals stop;
   std::optional<GateContext> context;
   if (auto rc = handle_prepare(GateCommand::gate, global, std::move(line), started, deadline, context)) {
     return *rc;
@@ -98,13 +132,21 @@ int cmd_gate(const GlobalOptions& global, const CommandArgs& args)
   const GateReport report = wait_until_ready(*context, deadline, progress, render);
   render(report);
   if (report.exit_code != to_int(ExitCode::ok)) {
-    std::cerr << "bgpwatch gate: not running '" << command[0] << "': " << to_string(report.verdict.overall)
+    std::cerr << "bgpwatch gate: not running '" << command[0] << "': "
+              << (report.stopped && report.exit_code > 128 ? *report.stopped
+                                                           : std::string(to_string(report.verdict.overall)))
               << " (exit " << report.exit_code << ")\n";
     return report.exit_code;
   }
+  if (auto rc = refuse_if_stopped(stop, command)) {
+    return *rc;
+  }
   context.reset(); // close the NETCONF sessions before CMD runs
+  if (auto rc = refuse_if_stopped(stop, command)) {
+    return *rc;
+  }
   std::cerr << "bgpwatch gate: ready; running '" << command[0] << "'\n" << std::flush;
-  return run_command(command);
+  return run_command(command, stop);
 }
 
 } // namespace bgpwatch::collector

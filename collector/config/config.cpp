@@ -37,6 +37,63 @@ constexpr std::string_view k_default_site_label = "topology.kubernetes.io/region
 
 using Result = Expected<void, ConfigError>;
 
+// A Kubernetes equality-based label selector ("k8s-app=calico-node",
+// "a=b,c!=d"): terms KEY=VALUE, KEY==VALUE or KEY!=VALUE, at least one of
+// them an equality (a selector of only exclusions would pick up any pod).
+// Keys: an optional DNS-name prefix and '/', then [A-Za-z0-9._-]; values
+// [A-Za-z0-9._-], at most 63 characters. Empty when valid, else why not.
+std::optional<std::string> label_selector_error(std::string_view selector)
+{
+  if (selector.empty()) {
+    return "empty";
+  }
+  auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+           || c == '-';
+  };
+  bool any_equality = false;
+  std::size_t start = 0;
+  while (start <= selector.size()) {
+    const auto comma = selector.find(',', start);
+    const std::string_view term =
+      selector.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    const auto op = term.find_first_of("=!");
+    if (op == std::string_view::npos || op == 0) {
+      return "term '" + std::string(term) + "' is not KEY=VALUE or KEY!=VALUE";
+    }
+    const std::string_view key = term.substr(0, op);
+    std::string_view value;
+    if (term.substr(op, 2) == "==" || term.substr(op, 2) == "!=") {
+      value = term.substr(op + 2);
+      any_equality = any_equality || term[op] == '=';
+    } else if (term[op] == '=') {
+      value = term.substr(op + 1);
+      any_equality = true;
+    } else {
+      return "term '" + std::string(term) + "' is not KEY=VALUE or KEY!=VALUE";
+    }
+    const auto slash = key.find('/');
+    const std::string_view key_name = slash == std::string_view::npos ? key : key.substr(slash + 1);
+    if (key_name.empty() || key_name.size() > 63
+        || !std::all_of(key_name.begin(), key_name.end(), name_char)
+        || (slash != std::string_view::npos
+            && (slash == 0 || !std::all_of(key.begin(), key.begin() + static_cast<std::ptrdiff_t>(slash), name_char)))) {
+      return "bad label key '" + std::string(key) + "'";
+    }
+    if (value.size() > 63 || !std::all_of(value.begin(), value.end(), name_char)) {
+      return "bad label value '" + std::string(value) + "'";
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    start = comma + 1;
+  }
+  if (!any_equality) {
+    return "needs at least one KEY=VALUE term";
+  }
+  return std::nullopt;
+}
+
 std::size_t line_of(const YAML::Node& node)
 {
   const auto mark = node.Mark();
@@ -693,8 +750,14 @@ private:
         BGPWATCH_TRY(boolean(kv.second, sub, out.in_cluster));
       } else if (key == "site_label") {
         BGPWATCH_TRY(string(kv.second, sub, out.site_label));
+      } else if (key == "calico_node_selector") {
+        BGPWATCH_TRY(string(kv.second, sub, out.calico_node_selector));
+        if (auto why = label_selector_error(out.calico_node_selector)) {
+          return fail(kv.second, sub, "bad label selector '" + out.calico_node_selector + "': " + *why
+                                        + " (e.g. k8s-app=calico-node)");
+        }
       } else {
-        return unknown_key(kv.first, path, key, "kubeconfig, in_cluster, site_label");
+        return unknown_key(kv.first, path, key, "kubeconfig, in_cluster, site_label, calico_node_selector");
       }
     }
     if (out.kubeconfig && out.in_cluster) {

@@ -62,6 +62,9 @@ struct KubernetesSource
   std::optional<std::string> kubeconfig; // path; empty with in_cluster
   bool in_cluster = false;
   std::string site_label = "topology.kubernetes.io/region";
+  // The calico-node pods (--since auto: when calico-node last started on the
+  // node is its calico-node container's state.running.startedAt).
+  std::string calico_node_selector = "k8s-app=calico-node";
 };
 
 struct DnsSource

@@ -1,6 +1,8 @@
 // collector/daemon/daemon.cpp: see daemon.hpp.
 #include "collector/daemon/daemon.hpp"
 
+#include "collector/base/barrier.hpp"
+
 #include "collector/daemon/state.hpp"
 #include "collector/http/server.hpp"
 #include "collector/inventory/inventory.hpp"
@@ -236,7 +238,10 @@ void Daemon::Impl::poll(const std::shared_ptr<Schedule>& s)
   // (in_flight skips the slot), and nobody else waits for it.
   const auto deadline = SteadyClock::now() + interval() + config->netconf.connect_timeout;
   asio::post(*workers, [this, s, p = poller, router = s->router, deadline] {
-    auto results = p->poll_detailed({router}, deadline);
+    // The exception barrier: the Poller turns a router's errors into its
+    // observation; anything else ends the daemon with exit 3 and one line.
+    std::vector<PollResult> results;
+    guard_thread("collector poll worker", [&] { results = p->poll_detailed({router}, deadline); });
     PollResult result = results.empty() ? PollResult{} : std::move(results.front());
     if (results.empty()) {
       result.observation.router = router.name;
@@ -286,8 +291,10 @@ void Daemon::Impl::refresh_nodes()
   }
   const auto deadline = SteadyClock::now() + std::max(interval(), std::chrono::milliseconds(10'000));
   asio::post(*workers, [this, inv = inventory, deadline] {
-    std::lock_guard lock(inv->mutex);
-    auto nodes = inv->inventory.nodes(std::nullopt, deadline);
+    std::unique_lock lock(inv->mutex);
+    Expected<std::vector<Node>, InventoryError> nodes = Unexpected(InventoryError{});
+    guard_thread("collector inventory worker", [&] { nodes = inv->inventory.nodes(std::nullopt, deadline); });
+    lock.unlock();
     asio::post(io, [this, inv, nodes = std::move(nodes)]() mutable {
       if (inv != inventory) {
         return; // a reload replaced the inventory meanwhile
@@ -484,10 +491,11 @@ void Daemon::Impl::handle(const HttpRequest& req, std::function<void(HttpRespons
     // The inventory may ask Kubernetes or DNS: on a worker, answer later.
     const auto deadline = SteadyClock::now() + std::chrono::milliseconds(10'000);
     asio::post(*workers, [this, inv = inventory, name, deadline, respond = std::move(respond)]() mutable {
-      Expected<Node, InventoryError> node = [&] {
+      Expected<Node, InventoryError> node = Unexpected(InventoryError{});
+      guard_thread("collector inventory worker", [&] {
         std::lock_guard lock(inv->mutex);
-        return inv->inventory.resolve(name, deadline);
-      }();
+        node = inv->inventory.resolve(name, deadline);
+      });
       asio::post(io, [this, node = std::move(node), name, respond = std::move(respond)] {
         if (!node) {
           respond(error_response(404, "node " + name + ": " + node.error().message));

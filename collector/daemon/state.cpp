@@ -1,6 +1,7 @@
 // collector/daemon/state.cpp: see daemon_state.hpp.
 #include "collector/daemon/state.hpp"
 
+#include "bgp/instant.hpp"
 #include "bgp/timeparse.hpp"
 #include "collector/daemon/metrics.hpp"
 #include "collector/render/session_json.hpp"
@@ -166,7 +167,12 @@ std::vector<SessionChange> CollectorState::record(bgp::RouterObservation o, std:
       const std::uint64_t delta = new_flaps > old_flaps ? new_flaps - old_flaps : 0;
       if (previous->latest.state != s.state || delta > 0) {
         SessionTransition t;
-        t.at = s.uptime_seconds ? o.polled_at - std::chrono::seconds(*s.uptime_seconds) : o.polled_at;
+        // Checked (an implausible uptime must not wrap into the future), and
+        // as the verdict judges it: request_sent_at - uptime - 1 s.
+        const auto came_up = s.uptime_seconds
+                               ? bgp::session_came_up(o.request_sent_at.value_or(o.polled_at), *s.uptime_seconds)
+                               : std::nullopt;
+        t.at = came_up.value_or(o.polled_at);
         t.from = previous->latest.state;
         t.to = s.state;
         t.flaps_delta = delta;

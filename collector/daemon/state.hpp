@@ -25,7 +25,7 @@ namespace bgpwatch::collector {
 
 struct SessionTransition
 {
-  bgp::WallClock::time_point at{}; // when the router says the change happened (polled_at - uptime)
+  bgp::WallClock::time_point at{}; // when the change happened: request_sent_at - uptime - 1 s (bgp::session_came_up)
   bgp::SessionState from = bgp::SessionState::unknown;
   bgp::SessionState to = bgp::SessionState::unknown;
   std::uint64_t flaps_delta = 0;

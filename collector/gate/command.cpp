@@ -2,6 +2,8 @@
 // commands (see gate_command.hpp).
 #include "collector/gate/command.hpp"
 
+#include "bgp/timeparse.hpp"
+#include "collector/gate/wait.hpp"
 #include "collector/render/json.hpp"
 #include "collector/render/table.hpp"
 #include "collector/render/json_text.hpp"
@@ -39,6 +41,12 @@ std::optional<int> handle_prepare(GateCommand command, const GlobalOptions& glob
   for (const auto& w : context->warnings) {
     std::cerr << "bgpwatch " << to_string(command) << ": warning: " << w << "\n";
   }
+  // The operator sees at once which restart the wait is about.
+  if (context->since_from.starts_with("auto")) {
+    std::cerr << "bgpwatch " << to_string(command) << ": --since "
+              << (context->options.since ? bgp::format_rfc3339(*context->options.since) : std::string("-")) << " ("
+              << context->since_from << ")\n";
+  }
   out.emplace(std::move(*context));
   return std::nullopt;
 }
@@ -58,18 +66,20 @@ int run_one_poll(GateCommand command, const GlobalOptions& global, const Command
     return *rc;
   }
   const auto deadline = SteadyClock::now() + poll_budget(*context);
-  GateReport report = poll_and_judge(*context, deadline);
-  report.polls = 1;
-
-  std::ostringstream out;
-  if (global.format == OutputFormat::json) {
-    out << json_text(report_to_json(report), 2) << '\n';
-  } else if (command == GateCommand::check) {
-    render_check_text(report, out);
-  } else {
-    render_verdict_text(report, out);
-  }
-  std::cout << out.str() << std::flush;
+  const auto render = [&](const GateReport& report) {
+    std::ostringstream out;
+    if (global.format == OutputFormat::json) {
+      out << json_text(report_to_json(report), 2) << '\n';
+    } else if (command == GateCommand::check) {
+      render_check_text(report, out);
+    } else {
+      render_verdict_text(report, out);
+    }
+    std::cout << out.str() << std::flush;
+  };
+  // SIGINT/SIGTERM during the poll: exit 130/143 (poll_once).
+  const GateReport report = poll_once(*context, deadline, render);
+  render(report);
   return report.exit_code;
 }
 

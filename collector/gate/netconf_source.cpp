@@ -2,6 +2,8 @@
 // closable on its own (see gate_netconf_source.hpp).
 #include "collector/gate/netconf_source.hpp"
 
+#include "collector/base/barrier.hpp"
+
 namespace bgpwatch::collector {
 
 namespace {
@@ -90,15 +92,17 @@ std::vector<bgp::RouterObservation> GateNetconfSource::poll(const std::vector<Ro
       continue;
     }
     threads.emplace_back([&, i] {
-      auto observations = sources[i]->poll({routers[i]}, deadline);
-      out[i] = observations.empty() ? not_polled(routers[i], "no observation (internal error)")
-                                    : std::move(observations.front());
-      sources[i].reset(); // the slot's reference is now the only one: closing it closes the session
-      std::lock_guard lock(m_mutex);
-      slots[i]->busy = false;
-      if (m_stopping) {
-        close_slot_locked(*slots[i]);
-      }
+      guard_thread("NETCONF poll", [&] {
+        auto observations = sources[i]->poll({routers[i]}, deadline);
+        out[i] = observations.empty() ? not_polled(routers[i], "no observation (internal error)")
+                                      : std::move(observations.front());
+        sources[i].reset(); // the slot's reference is now the only one: closing it closes the session
+        std::lock_guard lock(m_mutex);
+        slots[i]->busy = false;
+        if (m_stopping) {
+          close_slot_locked(*slots[i]);
+        }
+      });
     });
   }
   for (auto& t : threads) {

@@ -53,6 +53,7 @@ NodeViewSource::NodeViewSource(std::unique_ptr<NodeStateSource> source, bool nam
 std::vector<bgp::RouterObservation> NodeViewSource::poll(const std::vector<RouterConfig>& routers,
                                                          SteadyClock::time_point deadline)
 {
+  const auto sent = bgp::WallClock::now(); // uptimes are judged from here (bgp::session_came_up)
   auto read = m_source->read(deadline);
   const auto now = bgp::WallClock::now();
   m_last.clear();
@@ -66,6 +67,7 @@ std::vector<bgp::RouterObservation> NodeViewSource::poll(const std::vector<Route
     bgp::RouterObservation o;
     o.router = name;
     o.polled_at = now;
+    o.request_sent_at = sent;
     o.readable = read.has_value();
     if (!read) {
       o.error = read.error();

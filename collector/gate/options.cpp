@@ -4,6 +4,7 @@
 #include "collector/gate/options.hpp"
 
 #include "bgp/duration.hpp"
+#include "bgp/instant.hpp"
 #include "bgp/timeparse.hpp"
 
 #include <algorithm>
@@ -65,10 +66,17 @@ const std::vector<OptionSpec>& option_table()
        o.interval = *d;
        return {};
      }},
-    {"--since", true, "T       count a session only if it came up after T (RFC 3339, @UNIX, or -D)",
+    {"--since", true,
+     "T       count a session only if it came up after T (RFC 3339, @UNIX, -D, auto or none;\n"
+     "                     default auto for wait-established and gate: when calico-node last started)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
-       // Syntax only here; the reference instant is known later.
-       auto t = bgp::parse_since(v, bgp::WallClock::time_point{});
+       if (v == k_since_auto || v == k_since_none) {
+         o.since = v;
+         return {};
+       }
+       // Syntax only here; the reference instant is known later (the
+       // latest one the clock holds, so any "-D" that can fit passes here).
+       auto t = bgp::parse_since(v, bgp::latest_instant());
        if (!t) {
          return fail("--since: " + t.error());
        }
@@ -274,6 +282,11 @@ Expected<GateCommandLine, std::string> parse_gate_command_line(GateCommand comma
     }
   }
 
+  // The bare wait must not pass on the sessions from before a restart
+  // (issue 13): wait-established and gate default to --since auto.
+  if (!line.options.since && (command == GateCommand::wait_established || command == GateCommand::gate)) {
+    line.options.since = std::string(k_since_auto);
+  }
   const auto& o = line.options;
   const bool one_poll = command == GateCommand::check || command == GateCommand::status;
   if (one_poll && o.timeout) {
@@ -343,10 +356,19 @@ Expected<bgp::GateOptions, std::string> resolve_gate_options(const GateCliOption
                                                              bgp::WallClock::time_point reference)
 {
   bgp::GateOptions out;
-  if (options.since) {
+  // auto is resolved by prepare_gate (it asks Kubernetes or BIRD); none: no --since.
+  if (options.since && *options.since != k_since_auto && *options.since != k_since_none) {
     auto t = bgp::parse_since(*options.since, reference);
     if (!t) {
       return Unexpected("--since: " + t.error());
+    }
+    // A --since in the future can never be met: the wait would run to its
+    // deadline for nothing. Most likely a typo (the year) or a wrong zone.
+    const auto latest_ok = bgp::checked_add(reference, k_since_skew).value_or(bgp::latest_instant());
+    if (*t > latest_ok) {
+      return Unexpected("--since: " + bgp::format_rfc3339(*t) + " is in the future (now is "
+                        + bgp::format_rfc3339(std::chrono::floor<std::chrono::seconds>(reference))
+                        + "): no session can have come up after it yet");
     }
     out.since = *t;
   }

@@ -26,7 +26,7 @@ struct GateCliOptions
 {
   std::optional<std::chrono::milliseconds> timeout; // --timeout (default 10m where it applies)
   std::chrono::milliseconds interval{5000};          // --interval
-  std::optional<std::string> since;                  // --since as written (syntax checked)
+  std::optional<std::string> since;                  // --since as written (syntax checked), "auto", "none"
   std::chrono::milliseconds min_uptime{0};           // --min-uptime
   bool require_prefixes = false;                     // --require-prefixes
   std::string family = "both";                       // --family ipv4|ipv6|both
@@ -39,6 +39,15 @@ struct GateCliOptions
 };
 
 inline constexpr std::chrono::milliseconds k_default_timeout{10 * 60 * 1000};
+// --since auto (the default of wait-established and gate): when calico-node
+// last started on the node (Kubernetes, else BIRD's "Last reboot"); --since
+// none: no restart check (the explicit opt-out).
+inline constexpr std::string_view k_since_auto = "auto";
+inline constexpr std::string_view k_since_none = "none";
+
+// A --since later than now by more than this is refused (exit 2): clocks of
+// the machine that computed it and of this one may differ by a little.
+inline constexpr std::chrono::seconds k_since_skew{2};
 // Polling faster than this would hammer the routers' RPC daemons for no gain.
 inline constexpr std::chrono::milliseconds k_min_interval{100};
 // BIRD's control sockets in a Calico node (SPEC "bird").
@@ -74,7 +83,8 @@ Expected<GateCommandLine, std::string> parse_gate_command_line(GateCommand comma
 std::string gate_usage(GateCommand command);
 
 // The verdict's options: --since resolved against `reference` (when the
-// command started, or --now), --min-uptime, --require-prefixes. max_age is
+// command started, or --now; "auto" and "none" leave it unset: auto is
+// prepare_gate's), --min-uptime, --require-prefixes. max_age is
 // 3 intervals for --collector, else unset (a live poll or a replay file is
 // judged as read).
 Expected<bgp::GateOptions, std::string> resolve_gate_options(const GateCliOptions& options,

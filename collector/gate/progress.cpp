@@ -32,7 +32,7 @@ std::string state_text(const bgp::SessionVerdict& v)
   }
   std::string out(bgp::to_string(s->state));
   if (s->uptime_seconds && *s->uptime_seconds >= 0) {
-    out += " for " + bgp::format_duration(std::chrono::seconds(*s->uptime_seconds));
+    out += " for " + bgp::format_uptime(*s->uptime_seconds);
   }
   if (s->flaps) {
     out += ", " + std::to_string(*s->flaps) + (*s->flaps == 1 ? " flap" : " flaps");
@@ -47,14 +47,19 @@ std::string since_when(const bgp::SessionVerdict& v, const GateReport& report)
   if (s == nullptr || !s->uptime_seconds || *s->uptime_seconds < 0) {
     return "-";
   }
-  bgp::WallClock::time_point polled = report.now;
+  bgp::WallClock::time_point sent = report.now;
   for (const auto& r : report.routers) {
     if (r.name == v.expected.router && r.ok) {
-      polled = r.polled_at;
+      sent = r.request_sent_at.value_or(r.polled_at);
     }
   }
-  const auto t = bgp::format_rfc3339(polled - std::chrono::seconds(*s->uptime_seconds));
-  return t.substr(11, 8);
+  // Checked, and as the verdict judges it (session_came_up): an implausible
+  // uptime shows "-", never a wrapped-around time.
+  const auto came_up = bgp::session_came_up(sent, *s->uptime_seconds);
+  if (!came_up) {
+    return "-";
+  }
+  return bgp::format_rfc3339(*came_up).substr(11, 8);
 }
 
 std::string_view sgr_for(bgp::Readiness r) noexcept

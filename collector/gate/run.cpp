@@ -4,10 +4,15 @@
 #include "collector/sources/bird_source.hpp"
 #include "collector/sources/collector_source.hpp"
 #include "collector/gate/node_view.hpp"
+#include "collector/inventory/calico_start.hpp"
 #include "collector/inventory/inventory.hpp"
 #include "collector/gate/netconf_source.hpp"
 #include "collector/sources/wire_source.hpp"
 #include "collector/sources/replay_source.hpp"
+
+#include "bgp/bird_time.hpp"
+#include "bgp/instant.hpp"
+#include "bgp/timeparse.hpp"
 
 #include <algorithm>
 
@@ -99,6 +104,95 @@ void merge_second_view(GateReport& r, const bgp::Verdict& second)
   }
 }
 
+struct AutoSince
+{
+  bgp::WallClock::time_point since;
+  std::string from;
+};
+
+// --since auto from BIRD's `show status` "Last reboot" (the node view):
+// judged against BIRD's own clock ("Current server time"), so the node's
+// time zone and clock offset do not matter; the latest start over the
+// sockets (bird and bird6 restart together with calico-node).
+Expected<AutoSince, std::string> since_from_bird(const GateCliOptions& o, SteadyClock::time_point deadline)
+{
+  BirdSource bird(o.bird_sockets, o.bird_sockets.empty() ? BirdSocketSet::calico_pair : BirdSocketSet::given);
+  bird.set_log_transitions(false);
+  const auto sent = bgp::WallClock::now();
+  auto read = bird.read(deadline);
+  if (!read) {
+    return Unexpected("BIRD: " + read.error());
+  }
+  std::optional<AutoSince> latest;
+  std::string why_not;
+  for (const auto& r : bird.last_reports()) {
+    if (!r.ok || !r.status) {
+      continue;
+    }
+    if (!r.status->last_reboot || !r.status->server_time) {
+      why_not = "BIRD at " + r.socket + " shows no 'Last reboot' / 'Current server time' in show status";
+      continue;
+    }
+    const auto up = bgp::bird_uptime_seconds(*r.status->last_reboot, *r.status->server_time);
+    // BIRD's uptime is a lower bound (whole seconds, or dates only when
+    // old): the start it gives is never earlier than the real one.
+    const auto start = up ? bgp::checked_sub(sent, std::chrono::seconds(*up)) : std::nullopt;
+    if (!start) {
+      why_not = "BIRD at " + r.socket + ": 'Last reboot' cannot be placed on this clock";
+      continue;
+    }
+    if (!latest || *start > latest->since) {
+      latest = AutoSince{*start, "BIRD " + r.status->version + " at " + r.socket + " last started "
+                                   + bgp::format_rfc3339(*start) + " (show status: Last reboot)"};
+    }
+  }
+  if (!latest) {
+    return Unexpected(why_not.empty() ? std::string("BIRD answered without show status") : why_not);
+  }
+  return *latest;
+}
+
+// --since auto (SPEC "Additions"): when calico-node last started on the
+// node: (a) Kubernetes, when its inventory is configured; (b) BIRD, when a
+// node view is in use. Neither: an error naming both ways out.
+Expected<AutoSince, std::string> resolve_auto_since(const GateContext& c, SteadyClock::time_point deadline)
+{
+  const auto& o = c.line.options;
+  const auto now = o.now.value_or(bgp::WallClock::now());
+  std::vector<std::string> tried;
+  if (c.config.inventory.kubernetes && c.node_name) {
+    auto k = calico_node_start(*c.config.inventory.kubernetes, *c.node_name, deadline);
+    if (k && k->started_at) {
+      return AutoSince{*k->started_at, "Kubernetes: " + k->detail};
+    }
+    if (k) {
+      // Not running: it has yet to start; every session must come up after now.
+      return AutoSince{now, "Kubernetes: " + k->detail + "; sessions must come up after now"};
+    }
+    tried.push_back("Kubernetes: " + k.error());
+  } else {
+    tried.push_back(c.config.inventory.kubernetes ? "Kubernetes: no node name"
+                                                  : "Kubernetes: no inventory.kubernetes in the configuration");
+  }
+  if (o.source == SourceKind::bird || o.source == SourceKind::router_bird) {
+    auto b = since_from_bird(o, deadline);
+    if (b) {
+      return b;
+    }
+    tried.push_back(b.error());
+  } else {
+    tried.push_back("BIRD: not read (no --source bird or router,bird)");
+  }
+  std::string why;
+  for (const auto& t : tried) {
+    why += (why.empty() ? "" : "; ") + t;
+  }
+  return Unexpected("--since auto: cannot tell when calico-node last started on "
+                    + c.node_name.value_or(std::string("this node")) + " (" + why
+                    + "). Say it: --since -2m (sessions must have come up in the last 2 minutes) or --since none "
+                      "(no restart check)");
+}
+
 } // namespace
 
 std::chrono::milliseconds poll_budget(const GateContext& context)
@@ -106,9 +200,46 @@ std::chrono::milliseconds poll_budget(const GateContext& context)
   return context.config.netconf.connect_timeout + context.config.netconf.rpc_timeout;
 }
 
+namespace {
+
+Expected<GateContext, GateFailure> prepare_sources(GateCommand command, const GlobalOptions& global,
+                                                   GateCommandLine line, bgp::WallClock::time_point started,
+                                                   SteadyClock::time_point deadline);
+
+} // namespace
+
 Expected<GateContext, GateFailure> prepare_gate(GateCommand command, const GlobalOptions& global,
                                                 GateCommandLine line, bgp::WallClock::time_point started,
                                                 SteadyClock::time_point deadline)
+{
+  auto c = prepare_sources(command, global, std::move(line), started, deadline);
+  if (!c) {
+    return c;
+  }
+  const auto& since = c->line.options.since;
+  if (!since) {
+    return c;
+  }
+  if (*since == k_since_none) {
+    c->since_from = "none (--since none: no restart check)";
+  } else if (*since == k_since_auto) {
+    auto a = resolve_auto_since(*c, deadline);
+    if (!a) {
+      return failure(ExitCode::usage, a.error());
+    }
+    c->options.since = a->since;
+    c->since_from = "auto: " + a->from;
+  } else {
+    c->since_from = "--since " + *since;
+  }
+  return c;
+}
+
+namespace {
+
+Expected<GateContext, GateFailure> prepare_sources(GateCommand command, const GlobalOptions& global,
+                                                   GateCommandLine line, bgp::WallClock::time_point started,
+                                                   SteadyClock::time_point deadline)
 {
   GateContext c;
   c.command = command;
@@ -197,6 +328,8 @@ Expected<GateContext, GateFailure> prepare_gate(GateCommand command, const Globa
   return c;
 }
 
+} // namespace
+
 GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
 {
   auto observations = c.source->poll(c.routers, deadline);
@@ -208,6 +341,9 @@ GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
   r.source = c.source->describe();
   r.now = now;
   r.since = c.options.since;
+  if (!c.since_from.empty()) {
+    r.since_from = c.since_from;
+  }
   if (c.expected_from_seen && c.node_view != nullptr) {
     c.expected = expected_from_seen(c.node_view->last_seen(), c.line.options.family);
   }
@@ -223,7 +359,7 @@ GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
   }
   r.exit_code = to_int(exit_code_for(r.verdict.overall));
   for (const auto& o : observations) {
-    r.routers.push_back(RouterPollStatus{o.router, o.readable, o.error, o.polled_at});
+    r.routers.push_back(RouterPollStatus{o.router, o.readable, o.error, o.polled_at, o.request_sent_at});
   }
   if (c.sessions_opened) {
     r.sessions_opened = c.sessions_opened();

@@ -39,6 +39,10 @@ struct GateContext
   bgp::WallClock::time_point started{};   // wall clock when the command started
   std::optional<bgp::WallClock::time_point> fixed_now; // --now
   bgp::GateOptions options;
+  // Which --since is used and where it came from, for the output: "--since
+  // -2m", "auto: Kubernetes: pod kube-system/calico-node-x7k2p, container
+  // calico-node running since ...", "none (...)"; empty without --since.
+  std::string since_from;
   std::unique_ptr<StateSource> source;
   // NETCONF sessions opened so far, when the source is live NETCONF.
   std::function<std::uint64_t()> sessions_opened;

@@ -14,7 +14,8 @@ namespace bgpwatch::collector {
 namespace {
 
 std::atomic<int> g_signal{0};
-int g_write_fd = -1;
+std::atomic<int> g_write_fd{-1};
+int g_depth = 0; // live StopSignals instances (created and destroyed on the command's thread)
 struct sigaction g_old_int{};
 struct sigaction g_old_term{};
 
@@ -22,9 +23,10 @@ void on_stop_signal(int signal)
 {
   const int saved = errno;
   g_signal.store(signal);
-  if (g_write_fd >= 0) {
+  const int fd = g_write_fd.load();
+  if (fd >= 0) {
     const char c = 1;
-    [[maybe_unused]] const auto n = ::write(g_write_fd, &c, 1);
+    [[maybe_unused]] const auto n = ::write(fd, &c, 1);
   }
   errno = saved;
 }
@@ -36,8 +38,18 @@ StopSignals::StopSignals()
   if (::pipe2(m_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
     m_pipe[0] = m_pipe[1] = -1;
   }
+  m_previous_write_fd = g_write_fd.exchange(m_pipe[1]);
+  m_outermost = g_depth++ == 0;
+  if (!m_outermost) {
+    // An outer instance already catches the signals; one already received
+    // wakes this instance's waits too.
+    if (g_signal.load() != 0 && m_pipe[1] >= 0) {
+      const char c = 1;
+      [[maybe_unused]] const auto n = ::write(m_pipe[1], &c, 1);
+    }
+    return;
+  }
   g_signal.store(0);
-  g_write_fd = m_pipe[1];
   struct sigaction sa{};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
@@ -48,9 +60,12 @@ StopSignals::StopSignals()
 
 StopSignals::~StopSignals()
 {
-  ::sigaction(SIGINT, &g_old_int, nullptr);
-  ::sigaction(SIGTERM, &g_old_term, nullptr);
-  g_write_fd = -1;
+  --g_depth;
+  if (m_outermost) {
+    ::sigaction(SIGINT, &g_old_int, nullptr);
+    ::sigaction(SIGTERM, &g_old_term, nullptr);
+  }
+  g_write_fd.store(m_previous_write_fd);
   for (int fd : m_pipe) {
     if (fd >= 0) {
       ::close(fd);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <random>
 #include <thread>
@@ -36,7 +37,14 @@ public:
       m_fds[0] = m_fds[1] = -1;
     }
     m_thread = std::thread([this, &c, deadline] {
-      m_report = poll_and_judge(c, deadline);
+      // The exception barrier: an error in the poll goes to the waiting
+      // thread (take() rethrows it, the command's barrier makes it exit 3);
+      // the done byte is written either way.
+      try {
+        m_report = poll_and_judge(c, deadline);
+      } catch (...) {
+        m_error = std::current_exception();
+      }
       const char b = 1;
       [[maybe_unused]] const auto n = ::write(m_fds[1], &b, 1);
     });
@@ -62,10 +70,14 @@ public:
   GateReport take()
   {
     m_thread.join();
+    if (m_error) {
+      std::rethrow_exception(m_error);
+    }
     return std::move(m_report);
   }
 
 private:
+  std::exception_ptr m_error;
   int m_fds[2] = {-1, -1};
   std::thread m_thread;
   GateReport m_report;
@@ -81,6 +93,9 @@ GateReport empty_report(const GateContext& c)
   r.source = c.source->describe();
   r.now = c.fixed_now.value_or(bgp::WallClock::now());
   r.since = c.options.since;
+  if (!c.since_from.empty()) {
+    r.since_from = c.since_from;
+  }
   r.verdict = bgp::evaluate(c.expected, {}, r.now, c.options);
   r.exit_code = to_int(exit_code_for(r.verdict.overall));
   return r;
@@ -158,7 +173,8 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
             last = task.take();
             ++polls;
           }
-          auto r = finish(last, interrupted(*signals.received()), to_int(ExitCode::not_ready));
+          const int sig = *signals.received();
+          auto r = finish(last, interrupted(sig), interrupted_exit_code(sig));
           if (!finished) {
             // The poll thread is still blocked in I/O: report and leave
             // without joining it (joining would wait for the RPC timeout).
@@ -171,7 +187,7 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
             render_final(r);
             std::cout << std::flush;
             std::cerr << std::flush;
-            std::_Exit(to_int(ExitCode::not_ready));
+            std::_Exit(interrupted_exit_code(sig));
           }
           return r;
         }
@@ -191,11 +207,13 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
     const auto remaining = duration_cast<milliseconds>(std::max(deadline - now, SteadyClock::duration(0)));
     progress.on_poll(last, remaining);
 
+    // A stop signal wins over any verdict, ready included: one that landed
+    // while this poll completed must not let gate run CMD (issue 13).
+    if (const auto sig = signals.received()) {
+      return finish(last, interrupted(*sig), interrupted_exit_code(*sig));
+    }
     if (last.verdict.overall == bgp::Readiness::ready) {
       return finish(last, std::nullopt, std::nullopt);
-    }
-    if (signals.received()) {
-      return finish(last, interrupted(*signals.received()), to_int(ExitCode::not_ready));
     }
     const auto next = poll_start + duration_cast<SteadyClock::duration>(interval * (1.0 + jitter(rng)));
     if (now >= deadline || next >= deadline) {
@@ -209,12 +227,60 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
     while (SteadyClock::now() < next) {
       const auto left = duration_cast<milliseconds>(next - SteadyClock::now()) + milliseconds(1);
       if (signals.wait(std::min(left, milliseconds(1000)))) {
-        return finish(last, interrupted(*signals.received()), to_int(ExitCode::not_ready));
+        const int sig = *signals.received();
+        return finish(last, interrupted(sig), interrupted_exit_code(sig));
       }
       progress.tick(duration_cast<milliseconds>(SteadyClock::now() - start),
                     duration_cast<milliseconds>(std::max(deadline - SteadyClock::now(), SteadyClock::duration(0))));
     }
   }
+}
+
+GateReport poll_once(GateContext& c, SteadyClock::time_point deadline,
+                     const std::function<void(const GateReport&)>& render_final)
+{
+  StopSignals signals;
+  const auto start = SteadyClock::now();
+  auto interrupted = [&](GateReport r, int sig) {
+    r.polls = 1;
+    r.elapsed = duration_cast<milliseconds>(SteadyClock::now() - start);
+    r.stopped = "interrupted by " + std::string(signal_name(sig)) + " during the poll";
+    r.exit_code = interrupted_exit_code(sig);
+    return r;
+  };
+  PollTask task(c, deadline);
+  while (!fd_readable(task.done_fd(), milliseconds(1000), signals)) {
+    if (signals.received()) {
+      break;
+    }
+  }
+  if (const auto sig = signals.received()) {
+    // As in the wait: the poll gets a moment to finish (its report says
+    // what was known), then we leave without waiting out the RPC timeout.
+    if (c.netconf != nullptr) {
+      c.netconf->close_idle();
+    }
+    const auto grace = SteadyClock::now() + milliseconds(2000);
+    bool finished = fd_readable(task.done_fd(), milliseconds(0), signals);
+    while (!finished && SteadyClock::now() < grace) {
+      finished = fd_readable(task.done_fd(), milliseconds(100), signals);
+    }
+    if (finished) {
+      return interrupted(task.take(), *sig);
+    }
+    auto r = interrupted(empty_report(c), *sig);
+    if (c.netconf != nullptr) {
+      c.netconf->wait_closes(grace);
+    }
+    render_final(r);
+    std::cout << std::flush;
+    std::cerr << std::flush;
+    std::_Exit(r.exit_code);
+  }
+  GateReport r = task.take();
+  r.polls = 1;
+  r.elapsed = duration_cast<milliseconds>(SteadyClock::now() - start);
+  return r;
 }
 
 void render_wait_result(const GateReport& report, OutputFormat format, std::ostream& out)

@@ -2,6 +2,7 @@
 // by a deadline (getaddrinfo itself has none: a dead resolver would hang the
 // gate for resolv.conf's timeout x attempts x servers).
 #include "collector/inventory/dns_source.hpp"
+#include "collector/base/barrier.hpp"
 
 #include <algorithm>
 #include <array>
@@ -133,11 +134,13 @@ public:
       auto p = std::make_shared<Pending>();
       pending.push_back(p);
       std::thread([p, fqdn = c.fqdn, deadline, resolver = m_resolver] {
-        DnsAnswer a = resolver(fqdn, deadline);
-        std::lock_guard lock(p->mutex);
-        p->answer = std::move(a);
-        p->done = true;
-        p->cv.notify_all();
+        guard_thread("DNS resolver", [&] {
+          DnsAnswer a = resolver(fqdn, deadline);
+          std::lock_guard lock(p->mutex);
+          p->answer = std::move(a);
+          p->done = true;
+          p->cv.notify_all();
+        });
       }).detach();
     }
 
@@ -191,11 +194,13 @@ DnsAnswer resolve_host_addresses(const std::string& fqdn, SteadyClock::time_poin
 {
   auto p = std::make_shared<Pending>();
   std::thread([p, fqdn] {
-    DnsAnswer a = run_getaddrinfo(fqdn);
-    std::lock_guard lock(p->mutex);
-    p->answer = std::move(a);
-    p->done = true;
-    p->cv.notify_all();
+    guard_thread("DNS resolver", [&] {
+      DnsAnswer a = run_getaddrinfo(fqdn);
+      std::lock_guard lock(p->mutex);
+      p->answer = std::move(a);
+      p->done = true;
+      p->cv.notify_all();
+    });
   }).detach();
   std::unique_lock lock(p->mutex);
   if (!p->cv.wait_until(lock, deadline, [&] { return p->done; })) {

@@ -2,6 +2,8 @@
 // See nrpe.hpp. Everything here is pure; cmd_nrpe.cpp does the I/O.
 #include "collector/nrpe/plugin.hpp"
 
+#include "bgp/instant.hpp"
+
 #include "bgp/duration.hpp"
 
 #include <algorithm>
@@ -29,7 +31,7 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many)
 
 std::string seconds_text(std::int64_t seconds)
 {
-  return bgp::format_duration(std::chrono::milliseconds(seconds * 1000));
+  return bgp::format_uptime(seconds); // checked: a router's uptime may be any int64
 }
 
 std::string duration_text(std::chrono::seconds d)
@@ -279,6 +281,9 @@ std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
     break;
   case Reason::prefixes_unknown:
     what = (s != nullptr ? state_for(*s) : std::string("Established")) + ", accepted prefixes unknown";
+    break;
+  case Reason::uptime_implausible:
+    what = "Unknown (uptime implausible: longer than the time since 1970)";
     break;
   }
   return session_prefix(v) + " " + what + flaps_suffix(v);

@@ -1,6 +1,8 @@
 // collector/nrpe/watchdog.cpp: see nrpe_watchdog.hpp.
 #include "collector/nrpe/watchdog.hpp"
 
+#include "collector/base/barrier.hpp"
+
 #include "bgp/duration.hpp"
 #include "collector/nrpe/plugin.hpp"
 
@@ -9,7 +11,7 @@
 namespace bgpwatch::collector {
 
 PluginWatchdog::PluginWatchdog(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds timeout)
-  : m_deadline(deadline), m_timeout(timeout), m_thread([this] { run(); })
+  : m_deadline(deadline), m_timeout(timeout), m_thread([this] { guard_thread("NRPE watchdog", [this] { run(); }); })
 {
 }
 

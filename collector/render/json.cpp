@@ -38,6 +38,7 @@ nlohmann::json report_body(const GateReport& report)
     {"reasons", report_reasons(report)},
     {"now", bgp::format_rfc3339(report.now)},
     {"since", report.since ? nlohmann::json(bgp::format_rfc3339(*report.since)) : nlohmann::json(nullptr)},
+    {"since_from", opt(report.since_from)},
     {"source", report.source},
     {"routers", std::move(routers)},
     {"sessions", std::move(sessions)},

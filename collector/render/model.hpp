@@ -20,6 +20,7 @@ struct RouterPollStatus
   bool ok = false;
   std::string error;
   bgp::WallClock::time_point polled_at{};
+  std::optional<bgp::WallClock::time_point> request_sent_at; // bgp::RouterObservation's
 };
 
 struct GateReport
@@ -30,6 +31,7 @@ struct GateReport
   std::string source;              // StateSource::describe()
   bgp::WallClock::time_point now{};
   std::optional<bgp::WallClock::time_point> since;
+  std::optional<std::string> since_from; // which --since and from where (GateContext::since_from)
   bgp::Verdict verdict;
   std::vector<RouterPollStatus> routers;
   int exit_code = 3;

@@ -2,6 +2,7 @@
 #include "collector/render/table.hpp"
 
 #include "bgp/duration.hpp"
+#include "bgp/instant.hpp"
 #include "bgp/timeparse.hpp"
 #include "collector/render/ansi.hpp"
 
@@ -65,7 +66,7 @@ std::string uptime_cell(const std::optional<std::int64_t>& seconds)
   if (!seconds || *seconds < 0) {
     return "-";
   }
-  return bgp::format_duration(std::chrono::seconds(*seconds));
+  return bgp::format_uptime(*seconds); // checked: a router's uptime may be any int64
 }
 
 namespace {
@@ -144,6 +145,9 @@ void render_verdict_text(const GateReport& report, std::ostream& out)
     out << ", since " << bgp::format_rfc3339(*report.since);
   }
   out << ")\n";
+  if (report.since_from) {
+    out << "since: " << *report.since_from << '\n';
+  }
   verdict_table(report).render(out);
   out << "verdict: " << verdict_word(report.verdict.overall) << " (exit " << report.exit_code << ")";
   if (report.stopped) {
@@ -163,6 +167,10 @@ void render_check_text(const GateReport& report, std::ostream& out)
   }
   out << report.node.value_or("this node") << ": " << verdict_word(report.verdict.overall) << ", " << ready << "/"
       << report.verdict.sessions.size() << " expected sessions ready (exit " << report.exit_code << ")";
+  if (report.since_from) {
+    out << ", since " << (report.since ? bgp::format_rfc3339(*report.since) : std::string("-")) << " ("
+        << *report.since_from << ")";
+  }
   if (report.stopped) {
     out << ", " << *report.stopped;
   }

@@ -166,6 +166,8 @@ std::vector<PollResult> Poller::poll_detailed(const std::vector<RouterConfig>& r
         r = poll_one(router, *state, worker_deadline);
       } catch (const std::exception& e) {
         r.observation = failed(router.name, router.name + ": internal error while polling: " + e.what());
+      } catch (...) {
+        r.observation = failed(router.name, router.name + ": internal error while polling: unknown exception");
       }
       state->busy = false;
       std::lock_guard lock(shared->mutex);
@@ -244,6 +246,10 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
       spdlog::info("router={} NETCONF session open ({} framing)", router.name,
                    netconf::to_string(state.client->framing()));
     }
+    // Uptimes in the reply were measured after this instant: the verdict
+    // judges a session's start from it (bgp::session_came_up), so the RPC's
+    // latency can only make a session look older, never younger.
+    const auto request_sent_at = bgp::WallClock::now();
     auto reply = state.client->rpc(k_summary_rpc, deadline);
     if (!reply) {
       const auto code = reply.error().code;
@@ -289,6 +295,7 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
     o.router = router.name;
     o.readable = true;
     o.polled_at = polled_at;
+    o.request_sent_at = request_sent_at;
     o.sessions = std::move(summary->sessions);
     return finish(std::move(o));
   }

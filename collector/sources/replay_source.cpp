@@ -60,6 +60,7 @@ std::vector<bgp::RouterObservation> ReplaySource::poll(const std::vector<RouterC
     bgp::RouterObservation o;
     o.router = router.name;
     o.polled_at = m_now;
+    o.request_sent_at = m_now; // a saved reply is judged as if asked for at --now
     const ReplaySpec* spec = nullptr;
     for (const auto& r : m_replays) {
       if (r.router == router.name) {

@@ -1,5 +1,6 @@
 // collector/sources/wire_source.cpp: see wire_source.hpp.
 #include "collector/sources/wire_source.hpp"
+#include "collector/base/barrier.hpp"
 
 #include "collector/capture/pcap_reader.hpp"
 #include "collector/capture/sniff_engine.hpp"
@@ -63,7 +64,7 @@ WireSource::WireSource(std::string interface, std::string bpf_filter)
   m_reader = std::move(*reader);
   static SniffObserver quiet;
   m_engine = std::make_unique<SniffEngine>(quiet);
-  m_thread = std::thread([this] { run(); });
+  m_thread = std::thread([this] { guard_thread("packet capture", [this] { run(); }); });
 }
 
 WireSource::~WireSource()

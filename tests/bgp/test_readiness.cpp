@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 using namespace bgpwatch::bgp;
 using namespace std::chrono_literals;
 
@@ -144,10 +146,38 @@ TEST_CASE("readiness: every rule, table-driven")
      R::ready, {Why::ready}, {R::ready}},
     {"--since: came up before T (the restart race)", {e4}, {obs("cr1-eqiad", {{.uptime = 3600}})},
      since(30s), R::not_ready, {Why::before_since}, {R::not_ready}},
-    {"--since: came up exactly at T is not after T", {e4}, {obs("cr1-eqiad", {{.uptime = 30}})}, since(30s),
-     R::not_ready, {Why::before_since}, {R::not_ready}},
-    {"--since: came up 1s after T", {e4}, {obs("cr1-eqiad", {{.uptime = 29}})}, since(30s), R::ready,
-     {Why::ready}, {R::ready}},
+    {"--since: up 30s (came up at T-1s at the earliest) is not after T", {e4},
+     {obs("cr1-eqiad", {{.uptime = 30}})}, since(30s), R::not_ready, {Why::before_since}, {R::not_ready}},
+    {"--since: up 29s: came up at T at the earliest (Junos floors uptimes) is not after T", {e4},
+     {obs("cr1-eqiad", {{.uptime = 29}})}, since(30s), R::not_ready, {Why::before_since}, {R::not_ready}},
+    {"--since: up 28s: came up at T+1s at the earliest", {e4}, {obs("cr1-eqiad", {{.uptime = 28}})},
+     since(30s), R::ready, {Why::ready}, {R::ready}},
+    {"--since judged at request_sent_at, not at polled_at", {e4},
+     {[] {
+       auto o = obs("cr1-eqiad", {{.uptime = 28}});
+       o.request_sent_at = k_now - 2s; // a 2 s RPC: up 28 s at the reply, earliest start T-1s
+       return o;
+     }()},
+     since(30s), R::not_ready, {Why::before_since}, {R::not_ready}},
+    {"--since: uptime overflowing the clock is implausible, not after T", {e4},
+     {obs("cr1-eqiad", {{.uptime = 15000000000}})}, since(30s), R::unknown, {Why::uptime_implausible},
+     {R::unknown}},
+    {"--since: uptime of INT64_MAX seconds", {e4},
+     {obs("cr1-eqiad", {{.uptime = std::numeric_limits<std::int64_t>::max()}})}, since(30s), R::unknown,
+     {Why::uptime_implausible}, {R::unknown}},
+    {"uptime longer than the time since 1970 (no overflow) is implausible", {e4},
+     {obs("cr1-eqiad", {{.uptime = 1795921200}})}, none, R::unknown, {Why::uptime_implausible}, {R::unknown}},
+    {"uptime reaching back to 1970-01-01T00:00:00Z exactly is plausible", {e4},
+     {obs("cr1-eqiad", {{.uptime = 1795921199}})}, none, R::ready, {Why::ready}, {R::ready}},
+    {"implausible uptime: --min-uptime cannot pass it either", {e4},
+     {obs("cr1-eqiad", {{.uptime = 15000000000}})}, min10, R::unknown, {Why::uptime_implausible},
+     {R::unknown}},
+    {"implausible uptime of a down session: not ready wins", {e4},
+     {obs("cr1-eqiad", {{.state = SessionState::active, .uptime = 15000000000}})}, none, R::not_ready,
+     {Why::not_established}, {R::not_ready}},
+    {"implausible uptime with an AS mismatch: not ready wins", {e4},
+     {obs("cr1-eqiad", {{.uptime = 15000000000, .peer_as = 64602}})}, none, R::not_ready,
+     {Why::as_mismatch}, {R::not_ready}},
     {"--since judged at polled_at, not now", {e4}, {obs("cr1-eqiad", {{.uptime = 29}}, true, k_now - 5s)},
      since(30s), R::not_ready, {Why::before_since}, {R::not_ready}},
     {"--since with no uptime fails closed", {e4}, {obs("cr1-eqiad", {{.uptime = {}}})}, since(30s),
@@ -265,8 +295,14 @@ TEST_CASE("readiness: human text names router, family, address, state, time and 
     {"as", obs("cr1-eqiad", {{.uptime = 5, .peer_as = 64602}}), {},
      "cr1-eqiad ipv4 10.64.32.23 Established for 5s, AS mismatch: router has AS 64602, site expects 64601"},
     {"since", obs("cr1-eqiad", {{.uptime = 3600}}), since(30s),
-     "cr1-eqiad ipv4 10.64.32.23 Established for 1h, up since 2026-11-29T02:00:00Z, not after --since "
+     "cr1-eqiad ipv4 10.64.32.23 Established for 1h, up since 2026-11-29T01:59:59Z, not after --since "
      "2026-11-29T02:59:30Z (has not restarted yet)"},
+    {"implausible", obs("cr1-eqiad", {{.uptime = 15000000000}}), since(30s),
+     "cr1-eqiad ipv4 10.64.32.23 Established, uptime implausible: 15000000000 s is longer than the time since "
+     "1970 at the poll"},
+    {"huge uptime of a down session is printed, not overflowed",
+     obs("cr1-eqiad", {{.state = SessionState::idle, .uptime = std::numeric_limits<std::int64_t>::max()}}), {},
+     "cr1-eqiad ipv4 10.64.32.23 Idle for 9223372036854775807 s"},
     {"young", obs("cr1-eqiad", {{.uptime = 4}}), min10,
      "cr1-eqiad ipv4 10.64.32.23 Established for 4s, younger than --min-uptime 10s"},
     {"prefixes", obs("cr1-eqiad", {{.ribs = {rib("inet.0", 0)}}}), pre,
@@ -314,7 +350,9 @@ TEST_CASE("readiness: exhaustive sweep never says ready wrongly")
   const SessionState states[] = {SessionState::unknown,  SessionState::idle,      SessionState::connect,
                                  SessionState::active,   SessionState::open_sent, SessionState::open_confirm,
                                  SessionState::established};
-  const std::optional<std::int64_t> uptimes[] = {std::nullopt, -1, 0, 5, 29, 30, 31, 3600};
+  const std::optional<std::int64_t> uptimes[] = {std::nullopt, -1, 0, 5, 28, 29, 30, 31, 3600, 15000000000};
+  // Seconds since 1970 at k_now: a start before 1970 is implausible.
+  const std::int64_t epoch_s = std::chrono::duration_cast<std::chrono::seconds>(k_now.time_since_epoch()).count();
   const std::optional<std::uint32_t> ases[] = {std::nullopt, 64601, 64602};
   const std::vector<std::vector<RibCounts>> ribsets = {
     {}, {rib("inet.0", {})}, {rib("inet.0", 0)}, {rib("inet.0", 1)}, {rib("inet.0", 0), rib("inet6.0", 2)}};
@@ -352,7 +390,10 @@ TEST_CASE("readiness: exhaustive sweep never says ready wrongly")
                       ++combos;
 
                       const bool fresh = age <= 30s;
-                      const bool up_ok = up && *up >= 0;
+                      // The start (request_sent_at = polled_at here) - uptime
+                      // - 1 s must not be before 1970; else implausible.
+                      const bool implausible = up && *up >= 0 && *up + 1 > epoch_s - age.count();
+                      const bool up_ok = up && *up >= 0 && !implausible;
                       std::uint64_t accepted = 0;
                       bool any_accepted = false;
                       for (const auto& r : ribs) {
@@ -363,7 +404,10 @@ TEST_CASE("readiness: exhaustive sweep never says ready wrongly")
                       }
                       const bool oracle_ready =
                         readable && fresh && present && state == SessionState::established && as == 64601u
-                        && (!sn || (up_ok && *up < sn->count())) && (mn == 0s || (up_ok && *up >= mn.count()))
+                        && !implausible
+                        // came up at the earliest polled_at - up - 1 s, strictly after now - since
+                        && (!sn || (up_ok && age.count() + *up + 1 < sn->count()))
+                        && (mn == 0s || (up_ok && *up >= mn.count()))
                         && (!pr || (any_accepted && accepted >= 1));
                       CAPTURE(combos, v.sessions.at(0).text);
                       REQUIRE((v.overall == Readiness::ready) == oracle_ready);
@@ -378,13 +422,14 @@ TEST_CASE("readiness: exhaustive sweep never says ready wrongly")
                           (as && *as != 64601u)
                           || (state != SessionState::unknown && state != SessionState::established)
                           || (state == SessionState::established
-                              && ((sn && up_ok && *up >= sn->count()) || (mn > 0s && up_ok && *up < mn.count())
+                              && ((sn && up_ok && age.count() + *up + 1 >= sn->count())
+                                  || (mn > 0s && up_ok && *up < mn.count())
                                   || (pr && any_accepted && accepted == 0)));
                         REQUIRE((v.overall == Readiness::not_ready) == known_bad);
                       } else {
                         REQUIRE(v.overall == Readiness::unknown);
                       }
                     }
-  CHECK(combos == 7 * 8 * 3 * 5 * 2 * 2 * 2 * 2 * 2 * 2);
+  CHECK(combos == 7 * 10 * 3 * 5 * 2 * 2 * 2 * 2 * 2 * 2);
   CHECK(ready_count > 0);
 }

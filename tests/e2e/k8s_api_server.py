@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A local Kubernetes API stand-in for the inventory tests (not a test itself).
 
-    k8s_api_server.py WORKDIR NODES_JSON
+    k8s_api_server.py WORKDIR NODES_JSON [PODS_JSON]
 
 Generates, with the openssl CLI, a fresh PKI in WORKDIR for this run:
   ca.crt/ca.key            test CA; signs the server and client certificates
@@ -13,6 +13,8 @@ then serves, over TLS on 127.0.0.1 (ephemeral port):
   GET [/k8s]/api/v1/nodes[?labelSelector=K=V]   a v1 NodeList from NODES_JSON
   GET [/k8s]/api/v1/nodes/NAME                  a v1 Node, or a 404 v1 Status
   NAME "slow.eqiad.wmnet" answers only after 60 s (deadline tests).
+  GET [/k8s]/api/v1/pods?labelSelector=..&fieldSelector=spec.nodeName=N
+                                                a v1 PodList from PODS_JSON
 Requests need a client certificate signed by ca.crt or "Authorization:
 Bearer <token>"; otherwise 401 with a v1 Status. A second port accepts TCP
 and never speaks (TLS handshake deadline tests).
@@ -113,6 +115,24 @@ def main():
                 if name in nodes:
                     return self.reply(200, nodes[name])
                 return self.reply(404, status(404, "NotFound", f'nodes "{name}" not found'))
+            # --- calico-node pods (issue 13, --since auto; branch h-safe) ----
+            # GET [/k8s]/api/v1/pods?labelSelector=K=V&fieldSelector=spec.nodeName=N
+            # serves a v1 PodList from PODS_JSON (the optional third argument,
+            # re-read on every request so a test can restart calico-node by
+            # rewriting it). Label selectors: comma-separated K=V terms.
+            if path == "/api/v1/pods" and len(sys.argv) > 3:
+                with open(sys.argv[3]) as f:
+                    pod_list = json.load(f)
+                query = urllib.parse.parse_qs(url.query)
+                items = pod_list["items"]
+                for term in filter(None, query.get("labelSelector", [""])[0].split(",")):
+                    key, _, value = term.partition("=")
+                    items = [p for p in items if p["metadata"].get("labels", {}).get(key) == value]
+                node = query.get("fieldSelector", [""])[0].partition("spec.nodeName=")[2]
+                if node:
+                    items = [p for p in items if p.get("spec", {}).get("nodeName") == node]
+                return self.reply(200, dict(pod_list, items=items))
+            # --- end of the calico-node pods block ---------------------------
             return self.reply(404, status(404, "NotFound", "the server could not find the requested resource"))
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

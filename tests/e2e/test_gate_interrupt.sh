@@ -5,7 +5,7 @@
 # ($SSHD_DIR/NAME.in) and what it answered (NAME.out).
 #  - a signal between polls: every session is closed;
 #  - a signal while one router is hung in its RPC (never answers): bgpwatch
-#    still exits 1 within the 2 s grace, with a report, and the idle
+#    still exits 130 (SIGINT) within the 2 s grace, with a report, and the idle
 #    router's session is closed; the hung one's cannot be (its client is
 #    blocked in the RPC) and is only dropped.
 : "${BGPWATCH_SOURCE_DIR:?set by CTest}"
@@ -45,13 +45,13 @@ wait_for() {
 # --- SIGTERM between polls: both sessions closed.
 logged_world "$SCENARIOS/gate-never-up.json" cr1-eqiad cr2-eqiad
 GATE_NAME="SIGTERM between polls"
-"$BGPWATCH" --config "$CONFIG" wait-established --node kubernetes1003 --interval 1s --timeout 60s > "$OUT" 2> "$ERR" &
+"$BGPWATCH" --config "$CONFIG" wait-established --node kubernetes1003 --since none --interval 1s --timeout 60s > "$OUT" 2> "$ERR" &
 pid=$!
 wait_for 'cr2-eqiad ipv6' "$ERR"
 kill -TERM $pid; wait $pid; RC=$?
 GATE_CHECKS=$((GATE_CHECKS + 1))
-[ "$RC" = 1 ] || gate_fail "$GATE_NAME: exit $RC, want 1"
-gate_expect '^verdict: NOT READY \(exit 1\), interrupted by SIGTERM after [0-9]+s$'
+[ "$RC" = 143 ] || gate_fail "$GATE_NAME: exit $RC, want 143"
+gate_expect '^verdict: NOT READY \(exit 143\), interrupted by SIGTERM after [0-9]+s$'
 gate_expect '<close-session/>' "$SSHD_DIR/cr1-eqiad.in"
 gate_expect '<close-session/>' "$SSHD_DIR/cr2-eqiad.in"
 gate_expect '<ok/>' "$SSHD_DIR/cr1-eqiad.out"
@@ -60,7 +60,7 @@ gate_expect '<ok/>' "$SSHD_DIR/cr2-eqiad.out"
 # --- SIGINT while cr2-eqiad is hung in its RPC (rpc_timeout 20 s).
 logged_world "$SCENARIOS/gate-hung-router.json" cr1-eqiad cr2-eqiad
 GATE_NAME="SIGINT during a hung poll"
-"$BGPWATCH" --config "$CONFIG" wait-established --node kubernetes1003 --interval 1s --timeout 60s > "$OUT" 2> "$ERR" &
+"$BGPWATCH" --config "$CONFIG" wait-established --node kubernetes1003 --since none --interval 1s --timeout 60s > "$OUT" 2> "$ERR" &
 pid=$!
 # cr1 has answered the poll (its session is idle), cr2 has the request and sits on it.
 wait_for '</bgp-information>' "$SSHD_DIR/cr1-eqiad.out"
@@ -69,12 +69,12 @@ t0=$(date +%s%N)
 kill -INT $pid; wait $pid; RC=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 GATE_CHECKS=$((GATE_CHECKS + 1))
-[ "$RC" = 1 ] || gate_fail "$GATE_NAME: exit $RC, want 1"
+[ "$RC" = 130 ] || gate_fail "$GATE_NAME: exit $RC, want 130"
 # The 2 s grace, not the 20 s RPC timeout (slack for a loaded machine).
 [ "$ms" -lt 8000 ] || gate_fail "$GATE_NAME: exited $ms ms after SIGINT (grace is 2 s)"
 echo "     (exited $ms ms after SIGINT)"
 # No poll completed: every expected session is reported, none as read.
-gate_expect '^verdict: UNKNOWN \(exit 1\), interrupted by SIGINT after [0-9]+s$'
+gate_expect '^verdict: UNKNOWN \(exit 130\), interrupted by SIGINT after [0-9]+s$'
 gate_expect '^  cr1-eqiad ipv4 10\.64\.32\.23 Unknown: no data for router cr1-eqiad$'
 gate_expect '^after 0 polls in [0-9sm]+, NETCONF sessions opened: 2$'
 gate_expect '<close-session/>' "$SSHD_DIR/cr1-eqiad.in"

@@ -27,7 +27,7 @@ echo "     ($polls polls over one SSH session per router)"
 
 # --- one session never comes up: deadline, exit 1, named in the report
 new_world "$SCENARIOS/gate-never-up.json" cr1-eqiad cr2-eqiad
-gate_run "never comes up" 1 -- wait-established --node kubernetes1003 --interval 1s --timeout 5s
+gate_run "never comes up" 1 -- wait-established --node kubernetes1003 --since none --interval 1s --timeout 5s
 # A poll that starts just before the deadline is cut off by it: its Unknown
 # must not replace the known Active (exit 3 instead of 1); the report says so.
 gate_expect '^verdict: NOT READY \(exit 1\), deadline passed after [45]s \([0-9]+ polls\)(; the last poll was cut off, verdict from the poll before it)?$'
@@ -47,12 +47,12 @@ gate_expect_not '^  cr[12]-eqiad ipv4'
 
 # --- AS mismatch
 new_world "$SCENARIOS/gate-as-mismatch.json" cr1-eqiad cr2-eqiad
-gate_run "AS mismatch" 1 -- wait-established --node kubernetes1003 --interval 1s --timeout 3s
+gate_run "AS mismatch" 1 -- wait-established --node kubernetes1003 --since none --interval 1s --timeout 3s
 gate_expect 'cr1-eqiad ipv4 10.64.32.23 Established for .*AS mismatch: router has AS 64999, site expects 64601'
 
 # --- a router unreachable: Unknown until the deadline, exit 3
 new_world "$SCENARIOS/gate-up-after.json" cr1-eqiad     # no sshd for cr2-eqiad: port 1, refused
-gate_run "router unreachable" 3 -- wait-established --node kubernetes1003 --interval 1s --timeout 8s
+gate_run "router unreachable" 3 -- wait-established --node kubernetes1003 --since none --interval 1s --timeout 8s
 gate_expect '^verdict: UNKNOWN \(exit 3\), deadline passed'
 gate_expect 'cr2-eqiad ipv4 10.64.32.23 Unknown: router unreadable: '
 gate_expect_not '^  cr1-eqiad'
@@ -75,12 +75,12 @@ last_poll=$(grep -n '"event":"poll"' "$OUT" | tail -1 | cut -d: -f1)
 
 # --- a flapping session is reported with its flap count
 new_world "$SCENARIOS/gate-flapping.json" cr1-eqiad cr2-eqiad
-gate_run "flapping" 1 -- wait-established --node kubernetes1003 --min-uptime 5s --interval 1s --timeout 6s
+gate_run "flapping" 1 -- wait-established --node kubernetes1003 --since none --min-uptime 5s --interval 1s --timeout 6s
 gate_expect 'cr1-eqiad ipv4 10.64.32.23 (Established|Active) for [0-9]+s.* ([6-9]|[1-9][0-9]) flaps'
 
 # --- ToR-subnet node: only its ToR is asked
 new_world "$SCENARIOS/gate-tor.json" cr1-eqiad cr2-eqiad lsw1-e1-eqiad
-gate_run "ToR node" 0 -- wait-established --node kubernetes1021 --interval 1s --timeout 20s
+gate_run "ToR node" 0 -- wait-established --node kubernetes1021 --since none --interval 1s --timeout 20s
 gate_expect '^lsw1-e1-eqiad +ipv4 +10.64.130.21 +64601 +Established'
 gate_expect_not '^cr[12]-eqiad '
 gate_expect 'NETCONF sessions opened: 1$'

@@ -224,7 +224,7 @@ for source in router bird router,bird wire; do
   if [ "$source" != router ] && ! supported "$source"; then continue; fi
   t0=$(date +%s.%N)
   if "$BW" wait-established --help >/dev/null 2>&1; then
-    gate "$source" "$WORK/down-${source/,/-}.jsonl" --timeout 6s --interval 1s
+    gate "$source" "$WORK/down-${source/,/-}.jsonl" --since none --timeout 6s --interval 1s
     wait "$GATE_PID"; rc=$?
   else
     # shellcheck disable=SC2046

@@ -218,6 +218,20 @@ TEST_CASE("config: inventory order is the order of the keys in the file")
   CHECK(r->inventory.kubernetes->in_cluster);
   CHECK_FALSE(r->inventory.kubernetes->kubeconfig.has_value());
   CHECK(r->inventory.kubernetes->site_label == "example.org/site");
+  CHECK(r->inventory.kubernetes->calico_node_selector == "k8s-app=calico-node"); // the default
+}
+
+TEST_CASE("config: inventory.kubernetes.calico_node_selector")
+{
+  for (const char* sel : {"k8s-app=calico-node", "k8s-app==calico-node", "app.kubernetes.io/name=calico-node,tier!=x"}) {
+    CAPTURE(sel);
+    auto r = parse_config(k_sites + "inventory:\n  kubernetes: {in_cluster: true, calico_node_selector: \"" + sel
+                            + "\"}\n",
+                          "t.yaml");
+    INFO((r ? std::string() : r.error().to_string()));
+    REQUIRE(r.has_value());
+    CHECK(r->inventory.kubernetes->calico_node_selector == sel);
+  }
 }
 
 TEST_CASE("config: a router shared by two sites with the same host is one router")
@@ -253,7 +267,23 @@ TEST_CASE("config: every refusal names file, line, key and reason")
     {k_sites + "inventory:\n  static:\n    k1.eqiad.wmnet: {site: eqiad, address: [10.0.0.1]}\n",
      "t.yaml:7: inventory.static[k1.eqiad.wmnet].address: unknown key (expected one of: site, addresses)"},
     {k_sites + "inventory:\n  kubernetes: {in_cluster: true, label: x}\n",
-     "t.yaml:6: inventory.kubernetes.label: unknown key (expected one of: kubeconfig, in_cluster, site_label)"},
+     "t.yaml:6: inventory.kubernetes.label: unknown key (expected one of: kubeconfig, in_cluster, site_label, "
+     "calico_node_selector)"},
+    // --since auto's pod selector (issue 13).
+    {k_sites + "inventory:\n  kubernetes: {in_cluster: true, calico_node_selector: \"\"}\n",
+     "t.yaml:6: inventory.kubernetes.calico_node_selector: bad label selector '': empty (e.g. k8s-app=calico-node)"},
+    {k_sites + "inventory:\n  kubernetes: {in_cluster: true, calico_node_selector: k8s-app}\n",
+     "t.yaml:6: inventory.kubernetes.calico_node_selector: bad label selector 'k8s-app': term 'k8s-app' is not "
+     "KEY=VALUE or KEY!=VALUE (e.g. k8s-app=calico-node)"},
+    {k_sites + "inventory:\n  kubernetes: {in_cluster: true, calico_node_selector: \"a!=b\"}\n",
+     "t.yaml:6: inventory.kubernetes.calico_node_selector: bad label selector 'a!=b': needs at least one KEY=VALUE "
+     "term (e.g. k8s-app=calico-node)"},
+    {k_sites + "inventory:\n  kubernetes: {in_cluster: true, calico_node_selector: \"k8s-app=calico node\"}\n",
+     "t.yaml:6: inventory.kubernetes.calico_node_selector: bad label selector 'k8s-app=calico node': bad label value "
+     "'calico node' (e.g. k8s-app=calico-node)"},
+    {k_sites + "inventory:\n  kubernetes: {in_cluster: true, calico_node_selector: \"a=b,,c=d\"}\n",
+     "t.yaml:6: inventory.kubernetes.calico_node_selector: bad label selector 'a=b,,c=d': term '' is not KEY=VALUE "
+     "or KEY!=VALUE (e.g. k8s-app=calico-node)"},
     {k_sites + "inventory:\n  dns: {domain: {eqiad.wmnet: eqiad}}\n",
      "t.yaml:6: inventory.dns.domain: unknown key (expected one of: domains)"},
     {k_sites + "collector: {listen: \"127.0.0.1:9179\", intervall: 5s}\n",

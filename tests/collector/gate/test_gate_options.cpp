@@ -158,3 +158,92 @@ TEST_CASE("gate options: usage text lists every option once")
   }
   CHECK(gate_usage(GateCommand::check).find("--timeout") == std::string::npos);
 }
+
+// Issue 13: the bare wait must not pass on the sessions from before a
+// restart; --since auto is the default of wait-established and gate only.
+TEST_CASE("gate options: --since defaults to auto for wait-established and gate, not check/status")
+{
+  for (auto c : {GateCommand::wait_established, GateCommand::gate}) {
+    CAPTURE(to_string(c));
+    std::vector<std::string> args = {"--node", "n"};
+    if (c == GateCommand::gate) {
+      args.insert(args.end(), {"--", "true"});
+    }
+    auto r = parse(c, args);
+    REQUIRE(r);
+    CHECK(r->options.since == std::optional<std::string>("auto"));
+  }
+  for (auto c : {GateCommand::check, GateCommand::status}) {
+    CAPTURE(to_string(c));
+    auto r = parse(c, {"--node", "n"});
+    REQUIRE(r);
+    CHECK_FALSE(r->options.since);
+  }
+  auto r = parse(GateCommand::wait_established, {"--node", "n", "--since", "none"});
+  REQUIRE(r);
+  CHECK(r->options.since == std::optional<std::string>("none"));
+  r = parse(GateCommand::check, {"--node", "n", "--since=auto"});
+  REQUIRE(r);
+  CHECK(r->options.since == std::optional<std::string>("auto"));
+  r = parse(GateCommand::wait_established, {"--node", "n", "--since", "-2m"});
+  REQUIRE(r);
+  CHECK(r->options.since == std::optional<std::string>("-2m"));
+}
+
+TEST_CASE("gate options: auto and none leave the verdict's --since unset (auto is prepare_gate's)")
+{
+  const auto ref = *bgp::parse_instant("2026-11-29T03:00:00Z");
+  GateCliOptions o;
+  for (const char* v : {"auto", "none"}) {
+    o.since = v;
+    auto g = resolve_gate_options(o, ref);
+    REQUIRE(g);
+    CHECK_FALSE(g->since);
+  }
+}
+
+// Issue 13: --since beyond the clock's range was READY; in the future it
+// could never be met. Both are usage errors (exit 2) that say why.
+TEST_CASE("gate options: --since out of range or in the future is refused")
+{
+  const auto ref = *bgp::parse_instant("2026-11-29T03:00:00Z");
+  const std::string range = "outside the clock's range (1970-01-01T00:00:00Z to 2262-04-11T23:47:16Z)";
+  struct T
+  {
+    const char* since;
+    std::string error;
+  };
+  const T table[] = {
+    {"2263-01-01T00:00:00Z", "--since: bad time '2263-01-01T00:00:00Z': " + range},
+    {"9999-12-31T23:59:59Z", "--since: bad time '9999-12-31T23:59:59Z': " + range},
+    {"@9999999999", "--since: bad time '@9999999999': " + range},
+    {"2030-01-01T00:00:00Z", "--since: 2030-01-01T00:00:00Z is in the future (now is 2026-11-29T03:00:00Z): no "
+                             "session can have come up after it yet"},
+    {"2026-11-29T03:00:02.001Z", "--since: 2026-11-29T03:00:02.001Z is in the future (now is "
+                                 "2026-11-29T03:00:00Z): no session can have come up after it yet"},
+    {"-100000w", "--since: bad time '-100000w': 100000w before 2026-11-29T03:00:00Z is outside the clock's "
+                 "range (before 1970-01-01T00:00:00Z)"},
+  };
+  for (const auto& t : table) {
+    CAPTURE(t.since);
+    GateCliOptions o;
+    o.since = t.since;
+    auto g = resolve_gate_options(o, ref);
+    REQUIRE_FALSE(g);
+    CHECK(g.error() == t.error);
+  }
+  // Within the skew (2 s): a --since computed on another machine whose
+  // clock is a little ahead.
+  GateCliOptions o;
+  o.since = "2026-11-29T03:00:02Z";
+  auto g = resolve_gate_options(o, ref);
+  REQUIRE(g);
+  CHECK(bgp::format_rfc3339(*g->since) == "2026-11-29T03:00:02Z");
+  // The command line refuses the out-of-range ones at once (syntax check).
+  auto r = parse(GateCommand::check, {"--node", "n", "--since", "2263-01-01T00:00:00Z"});
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == "--since: bad time '2263-01-01T00:00:00Z': " + range);
+  r = parse(GateCommand::check, {"--node", "n", "--replay", "a=b", "--now", "@9999999999"});
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == "--now: bad time '@9999999999': " + range);
+}
