@@ -120,12 +120,13 @@ TEST_CASE("bgp::parse_range: invalid ranges are errors with exact texts")
 
 TEST_CASE("bgp::parse_range ignores LC_NUMERIC")
 {
-  // A decimal-comma locale must not change parsing or printing. Not every
-  // machine has one; the C.UTF-8 fallback still exercises setlocale.
+  // A decimal-comma locale must not change parsing or printing. It must
+  // exist (Debian locales-all, packaging/debian-packages.txt): without it
+  // this test would prove nothing, so it fails instead.
   const char* old = std::setlocale(LC_NUMERIC, nullptr);
   const std::string saved = old != nullptr ? old : "C";
-  const bool have_comma_locale = std::setlocale(LC_NUMERIC, "de_DE.UTF-8") != nullptr;
-  CAPTURE(have_comma_locale);
+  REQUIRE(std::setlocale(LC_NUMERIC, "de_DE.UTF-8") != nullptr);
+  REQUIRE(std::localeconv()->decimal_point == std::string(","));
   const auto r = parse_range("1.5:2.5");
   REQUIRE(r.has_value());
   CHECK(r->to_string() == "1.5:2.5");

@@ -82,7 +82,10 @@ if wait_for $((3 * INTERVAL)) up_is cr2-eqiad 0; then
 else
   echo "FAIL: dead router never showed up 0"; fail=1
 fi
-if curl -sf "$URL/metrics" | grep -q 'bgpwatch_session_state{router="cr2-eqiad"'; then
+# Never `curl | grep -q` under pipefail: grep's early exit SIGPIPEs curl and
+# the pipeline fails exactly when the pattern is found (a false pass here).
+metrics=$(curl -sf "$URL/metrics" || true)
+if grep -q 'bgpwatch_session_state{router="cr2-eqiad"' <<<"$metrics"; then
   echo "FAIL: stale session series for the dead router"; fail=1
 fi
 # The other router stays fresh meanwhile.
@@ -147,7 +150,8 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/sessions?node=x")
 [ "$code" = 400 ] && echo "ok: unknown query parameter: 400" || { echo "FAIL: unknown query parameter: $code"; fail=1; }
 # Big bodies are streamed as HTTP/1.1 chunks; an HTTP/1.0 client gets the
 # whole body with its length.
-if curl -sf -D - -o /dev/null "$URL/metrics" | grep -qi '^transfer-encoding: chunked'; then
+headers=$(curl -sf -D - -o /dev/null "$URL/metrics" || true)
+if grep -qi '^transfer-encoding: chunked' <<<"$headers"; then
   echo "ok: /metrics over HTTP/1.1 is chunked"
 else
   echo "FAIL: /metrics over HTTP/1.1 is not chunked"; fail=1
@@ -204,7 +208,7 @@ for line in open(sys.argv[1]):
     sys.stdout.write(line)
 PY
 kill -HUP "$cpid"
-gone() { ! curl -sf "$URL/metrics" | grep -q 'router="cr1-codfw"'; }
+gone() { local m; m=$(curl -sf "$URL/metrics") && ! grep -q 'router="cr1-codfw"' <<<"$m"; }
 if wait_for 10 grep -q 'SIGHUP: configuration reloaded' "$LOG" && wait_for 10 gone && up_is cr1-eqiad 1; then
   echo "ok: SIGHUP with a good config: applied (cr1-codfw gone)"
 else

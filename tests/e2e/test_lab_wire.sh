@@ -37,7 +37,7 @@ sniff_pid=$!
 "$LAB" capture-start t "$OUT/node1.pcap" "$BWLAB_NODE1_NS" eth0
 # the sniffer is up when its pcap handle is: poll for the socket instead of sleeping blind
 for _ in $(seq 1 50); do
-  ls -l /proc/$sniff_pid/fd 2>/dev/null | grep -q socket && break
+  grep -q socket < <(ls -l /proc/$sniff_pid/fd 2>/dev/null) && break
   sleep 0.1
 done
 

@@ -4,7 +4,9 @@ bgpwatch_install_deps() {
   local root=$1 missing=() p
   while read -r p; do
     case $p in ''|'#'*) continue;; esac
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    # No `| grep -q`: under pipefail, grep's early exit can SIGPIPE
+    # dpkg-query and count an installed package as missing.
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
   done < "$root/packaging/debian-packages.txt"
   if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: installing ${missing[*]}" >&2

@@ -447,7 +447,9 @@ TEST_CASE("nrpe output does not depend on LC_NUMERIC")
   const char* old = std::setlocale(LC_NUMERIC, nullptr);
   const std::string saved = old != nullptr ? old : "C";
   const auto before = render_plugin_output(classify(node_input({k_up1, k_down4}), thresholds("0.5", "1.5")), {});
-  std::setlocale(LC_NUMERIC, "de_DE.UTF-8");
+  // locales-all provides it; without a comma-decimal locale this proves nothing.
+  REQUIRE(std::setlocale(LC_NUMERIC, "de_DE.UTF-8") != nullptr);
+  REQUIRE(std::localeconv()->decimal_point == std::string(","));
   const auto after = render_plugin_output(classify(node_input({k_up1, k_down4}), thresholds("0.5", "1.5")), {});
   std::setlocale(LC_NUMERIC, saved.c_str());
   CHECK(before == after);
