@@ -42,7 +42,7 @@ def check(what, got, want):
     if got != want: bad.append("%s: got %r, want %r" % (what, got, want))
 v4, v6 = "10.64.32.23", "2620:0:861:103:10:64:32:23"
 p = peers("cr1-eqiad", 5)
-check("t=5 peers", sorted(p), ["10.64.0.99", "10.64.32.23", "10.64.48.52", v6])
+check("t=5 peers", sorted(p), ["10.64.0.99", "10.64.16.5", "10.64.32.23", "10.64.48.52", v6])
 check("t=5 up: GR, EoR in", (p[v4]["state"], p[v4]["restart"], p[v4]["negotiated"], p[v4]["eor"], p[v4]["rflags"]),
       ("Established", "120", "inet-unicast", "inet-unicast", "Notification"))
 check("t=5 v6 nlri", (p[v6]["negotiated"], p[v6]["eor"], p[v6]["ribs"]),
