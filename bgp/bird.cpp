@@ -203,7 +203,67 @@ struct Pending
   std::optional<std::string> message; // "Message:" (RFC 8203 shutdown text)
   std::optional<std::string> info_error;
   bool have_address = false;
+  // Graceful restart (issue 14). BIRD 2 prints the OPEN's capabilities in
+  // "Local capabilities" / "Neighbor capabilities" blocks; inside them, a
+  // "Graceful restart" capability's own lines follow it.
+  enum class Caps { none, local, neighbor } caps = Caps::none;
+  bool in_gr_cap = false;       // the lines after "Graceful restart" in a caps block
+  bool neighbor_gr_active = false; // "Neighbor graceful restart active" (BIRD 1.6 and 2)
 };
+
+// The graceful-restart lines of `show protocols all` (BIRD 1.6 and 2):
+// true when the line was one of them. The facts are stated as the router
+// sees them, so that `router,bird` compares like with like: the restart
+// time and flags the node announced in its OPEN are what the router
+// received. BIRD shows no End-of-RIB state, so restart_negotiated and the
+// End-of-RIB lists stay empty (docs/bird.md).
+bool parse_gr_line(Pending& p, std::string_view body, std::string_view key, std::string_view value, bool has_colon)
+{
+  using Caps = Pending::Caps;
+  if (!has_colon) {
+    if (body == "Local capabilities") {
+      p.caps = Caps::local;
+      p.in_gr_cap = false;
+      return true;
+    }
+    if (body == "Neighbor capabilities") {
+      p.caps = Caps::neighbor;
+      p.in_gr_cap = false;
+      return true;
+    }
+    if (body == "Neighbor graceful restart active") {
+      // The router restarted and BIRD keeps its routes as stale (helper).
+      p.neighbor_gr_active = true;
+      return true;
+    }
+    if (p.caps != Caps::none) {
+      if (p.in_gr_cap && body == "Restart recovery") {
+        // The R bit (RFC 4724 §3): BIRD started with -R, as calico-node does.
+        if (p.caps == Caps::local) {
+          p.session.restart_flags_received = "Restarting";
+        }
+        return true;
+      }
+      p.in_gr_cap = body == "Graceful restart"; // another capability's name ends the block
+      return true;
+    }
+    return false;
+  }
+  if (p.caps != Caps::none && p.in_gr_cap) {
+    if (key == "Restart time" && p.caps == Caps::local) {
+      if (const auto t = parse_unsigned<std::uint32_t>(value)) {
+        p.session.restart_time_received = *t;
+      }
+      return true;
+    }
+    return key == "AF supported" || key == "AF preserved" || key == "Restart time";
+  }
+  if (p.caps != Caps::none && (key == "Session" || key == "Source address" || key == "Hold timer")) {
+    p.caps = Caps::none; // the capability blocks are over
+    p.in_gr_cap = false;
+  }
+  return false;
+}
 
 Expected<void, ParseError> parse_routes(std::string_view value, std::size_t line, RibCounts& rib)
 {
@@ -260,7 +320,8 @@ Expected<void, ParseError> parse_detail(Pending& p, const BirdLine& l)
   }
   const auto colon = body.find(':');
   if (colon == std::string_view::npos) {
-    return {}; // "Neighbor graceful restart active", capability names, ...
+    parse_gr_line(p, body, {}, {}, false);
+    return {}; // capability names, ...
   }
   const std::string_view key = trim(body.substr(0, colon));
   const std::string_view value = trim(body.substr(colon + 1));
@@ -270,12 +331,19 @@ Expected<void, ParseError> parse_detail(Pending& p, const BirdLine& l)
       p.session.ribs.back().name = std::string(value);
     } else if (key == "Routes") {
       BGPWATCH_TRY(parse_routes(value, l.line, p.session.ribs.back()));
+    } else if (key == "Neighbor GR" && value != "None") {
+      // BIRD 2, per channel while the router restarts: "Regular" / "Long-lived".
+      p.session.ribs.back().state = "Neighbor GR: " + std::string(value);
     }
+    return {};
+  }
+  if (parse_gr_line(p, body, key, value, true)) {
     return {};
   }
   if (key == "Description") {
     p.session.description = std::string(value);
   } else if (key == "BGP state") {
+    p.session.has_detail = true; // `show protocols all`
     if (!p.proto_down) {
       const auto s = map_bgp_state(value);
       if (!s) {
@@ -421,6 +489,14 @@ Expected<Session, ParseError> finish_bgp_protocol(Pending p, const std::optional
   }
   // Channels that are down print no "Routes:" line: they have no counts.
   std::erase_if(p.session.ribs, [](const RibCounts& r) { return !r.accepted && !r.active && !r.received; });
+  if (p.neighbor_gr_active) {
+    // BIRD 1.6 has one table per protocol and no per-channel line.
+    for (auto& rib : p.session.ribs) {
+      if (!rib.state) {
+        rib.state = "Neighbor graceful restart active";
+      }
+    }
+  }
   if (now && p.since) {
     p.session.uptime_seconds = bird_uptime_seconds(*p.since, *now);
   }

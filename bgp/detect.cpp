@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace bgpwatch::bgp {
 
@@ -177,7 +178,109 @@ bool is_junos_text_line(std::string_view line) noexcept
          && (first.back() == '>' || first.back() == '#') && first != t;
 }
 
+// The start tag of the first <bgp-peer> (any prefix) and what follows up to
+// its end tag (bounded), or empty when there is none.
+std::string_view first_peer(std::string_view c) noexcept
+{
+  for (std::size_t at = c.find("bgp-peer"); at != std::string_view::npos; at = c.find("bgp-peer", at + 1)) {
+    // "<bgp-peer" or "<junos:bgp-peer", not "</bgp-peer" or "<x-bgp-peer".
+    if (at == 0 || (c[at - 1] != '<' && c[at - 1] != ':')) {
+      continue;
+    }
+    const std::size_t after = at + 8;
+    if (after < c.size() && (c[after] == '>' || is_space(c[after]) || c[after] == '/')) {
+      const auto end = c.find("bgp-peer>", after);
+      constexpr std::size_t k_max_peer_bytes = 64u << 10;
+      const auto len = end == std::string_view::npos ? std::min(c.size() - at, k_max_peer_bytes) : end - at;
+      return c.substr(at, len);
+    }
+  }
+  return {};
+}
+
+bool is_detail_peer(std::string_view peer) noexcept
+{
+  const auto tag_end = peer.find('>');
+  const auto tag = peer.substr(0, tag_end);
+  if (tag.find("style=\"detail\"") != std::string_view::npos || tag.find("style='detail'") != std::string_view::npos) {
+    return true;
+  }
+  for (const std::string_view element : {"peer-flags>", "last-state>", "peer-type>", "local-address>",
+                                         "bgp-option-information>"}) {
+    if (peer.find(element) != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_neighbor_text(std::string_view content) noexcept
+{
+  constexpr std::size_t k_max_lines = 64;
+  std::string_view rest = content;
+  for (std::size_t lines = 0; !rest.empty() && lines < k_max_lines; ++lines) {
+    const auto nl = rest.find('\n');
+    const auto t = trim(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    if (t.empty() || (t.front() == '{' && t.back() == '}') || t.starts_with("[edit")) {
+      continue;
+    }
+    std::vector<std::string_view> words;
+    for_each_word(t, [&](std::string_view w) {
+      if (words.size() < 4) {
+        words.push_back(w);
+      }
+    });
+    if (words.size() >= 4 && words[0] == "Peer:" && words[2] == "AS") {
+      auto address = words[1].substr(0, words[1].rfind('+'));
+      return Address::parse(address).has_value();
+    }
+    // A prompt and/or the command: keep looking.
+    std::size_t i = 0;
+    if (words[0].back() == '>' || words[0].back() == '#') {
+      i = 1;
+    }
+    if (i < words.size() && words[i] == "run") {
+      ++i;
+    }
+    if (i == words.size()) {
+      continue;
+    }
+    if (i + 2 < words.size() && words[i].starts_with("sh") && words[i + 1] == "bgp" && words[i + 2].starts_with("nei")) {
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
+
 } // namespace
+
+std::string_view to_string(NeighborFormat format) noexcept
+{
+  switch (format) {
+  case NeighborFormat::junos_neighbor_xml:
+    return "junos-neighbor-xml";
+  case NeighborFormat::junos_neighbor_text:
+    return "junos-neighbor-text";
+  case NeighborFormat::none:
+    return "none";
+  }
+  return "none";
+}
+
+NeighborFormat detect_neighbor_format(std::string_view content) noexcept
+{
+  const auto format = detect_format(content);
+  if (format == InputFormat::junos_xml) {
+    const auto peer = first_peer(content);
+    return !peer.empty() && is_detail_peer(peer) ? NeighborFormat::junos_neighbor_xml : NeighborFormat::none;
+  }
+  if (format == InputFormat::pcap || content.find('\0') != std::string_view::npos) {
+    return NeighborFormat::none;
+  }
+  return is_neighbor_text(content) ? NeighborFormat::junos_neighbor_text : NeighborFormat::none;
+}
 
 std::string_view to_string(InputFormat format) noexcept
 {

@@ -25,4 +25,20 @@ std::string_view to_string(InputFormat format) noexcept;
 // Anything else is unknown.
 InputFormat detect_format(std::string_view content) noexcept;
 
+// The Junos neighbor-detail formats (issue 14): "junos-neighbor-xml" for a
+// <get-bgp-neighbor-information> reply, "junos-neighbor-text" for `show bgp
+// neighbor` text. Kept apart from InputFormat until every exhaustive switch
+// over it (collector/) learns them; `parse` asks this first.
+enum class NeighborFormat { none, junos_neighbor_xml, junos_neighbor_text };
+std::string_view to_string(NeighborFormat format) noexcept; // "none" and the names above
+
+// XML: detect_format says junos-xml and the first <bgp-peer> is a detail
+// one (style="detail", or it holds a detail-only element before it ends:
+// peer-flags, last-state, peer-type, local-address, bgp-option-information).
+// Text: the first line that is not blank, a prompt, a banner or a
+// `show bgp neighbor` command echo starts with "Peer: <address>" followed
+// by "AS". A reply with no peer at all (<bgp-information/>) is not
+// neighbor detail: it reads the same as an empty summary.
+NeighborFormat detect_neighbor_format(std::string_view content) noexcept;
+
 } // namespace bgpwatch::bgp

@@ -7,6 +7,7 @@
 #include "bgp/timeparse.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace bgpwatch::bgp {
 
@@ -47,6 +48,124 @@ std::string state_for(const Session& s)
   return out;
 }
 
+// --require routes (issue 14) ------------------------------------------------
+
+constexpr std::string_view k_restart_complete = "BGP restart is complete";
+
+bool has_word(const std::optional<std::vector<std::string>>& words, std::string_view word)
+{
+  return words && std::find(words->begin(), words->end(), word) != words->end();
+}
+
+bool names_prefix_limit(const std::optional<std::string>& error)
+{
+  if (!error) {
+    return false;
+  }
+  std::string lower(*error);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.find("prefix") != std::string::npos;
+}
+
+// A state waiting cannot fix (docs/junos.md "Choices"). Only for a known,
+// not Established state.
+std::optional<Finding> terminal_finding(const Session& s)
+{
+  // An Established peer is never terminal: a peer accepted by an `allow`
+  // statement has no neighbor statement either, and can be up and well.
+  if (s.state == SessionState::established || s.state == SessionState::unknown) {
+    return std::nullopt;
+  }
+  if (has_word(s.peer_flags, "Unconfigured")) {
+    return Finding{Readiness::not_ready, Reason::terminal_unconfigured};
+  }
+  if (has_word(s.peer_flags, "Idled") || names_prefix_limit(s.last_error)) {
+    return Finding{Readiness::not_ready, Reason::terminal_prefix_limit};
+  }
+  if (has_word(s.options, "Shutdown")) {
+    return Finding{Readiness::not_ready, Reason::terminal_admin_shutdown};
+  }
+  return std::nullopt;
+}
+
+// The first family negotiated for graceful restart whose End-of-RIB has
+// not arrived (an absent end_of_rib_received list has none), or empty.
+std::optional<std::string> family_awaiting_end_of_rib(const Session& s)
+{
+  if (!s.restart_negotiated) {
+    return std::nullopt;
+  }
+  for (const auto& family : *s.restart_negotiated) {
+    if (!has_word(s.end_of_rib_received, family)) {
+      return family;
+    }
+  }
+  return std::nullopt;
+}
+
+const RibCounts* restarting_rib(const Session& s)
+{
+  for (const auto& rib : s.ribs) {
+    if (rib.state && *rib.state != k_restart_complete) {
+      return &rib;
+    }
+  }
+  return nullptr;
+}
+
+// The route-level rules for an Established session.
+void route_findings(const Session& s, std::vector<Finding>& findings)
+{
+  if (!s.has_detail) {
+    // The summary alone cannot say whether the routes are back.
+    findings.push_back({Readiness::unknown, Reason::detail_unknown});
+    return;
+  }
+  if (family_awaiting_end_of_rib(s)) {
+    findings.push_back({Readiness::not_ready, Reason::awaiting_end_of_rib});
+  }
+  if (restarting_rib(s) != nullptr) {
+    findings.push_back({Readiness::not_ready, Reason::restart_in_progress});
+  }
+  if (!s.restart_negotiated || s.restart_negotiated->empty()) {
+    // No graceful restart: no End-of-RIB promise, so ask for routes.
+    const auto accepted = s.accepted_prefixes();
+    if (!accepted) {
+      findings.push_back({Readiness::unknown, Reason::prefixes_unknown});
+    } else if (*accepted == 0) {
+      findings.push_back({Readiness::not_ready, Reason::no_prefixes});
+    }
+  }
+}
+
+std::string words_text(const std::optional<std::vector<std::string>>& words)
+{
+  std::string out = "<";
+  if (words) {
+    for (const auto& w : *words) {
+      out += (out.size() > 1 ? " " : "") + w;
+    }
+  }
+  return out + ">";
+}
+
+// "router says: last error 'Cease', flags <Idled>"
+std::string router_words(const Session& s, bool with_options)
+{
+  std::string out;
+  if (s.last_error) {
+    out += "last error '" + *s.last_error + "'";
+  }
+  if (s.peer_flags) {
+    out += (out.empty() ? "" : ", ") + std::string("flags ") + words_text(s.peer_flags);
+  }
+  if (with_options && s.options) {
+    out += (out.empty() ? "" : ", ") + std::string("options ") + words_text(s.options);
+  }
+  return out.empty() ? out : " (router says: " + out + ")";
+}
+
 // Judge one observed session against one expected session.
 // `sent`: when the request was sent (RouterObservation::request_sent_at, or
 // polled_at); uptimes are judged from it (session_came_up).
@@ -54,6 +173,11 @@ Finding judge(const ExpectedSession& e, const Session& s, WallClock::time_point 
               const GateOptions& o)
 {
   std::vector<Finding> findings;
+  if (o.require == Require::routes) {
+    if (const auto terminal = terminal_finding(s)) {
+      findings.push_back(*terminal);
+    }
+  }
   if (e.asn != 0) {
     if (!s.peer_as) {
       findings.push_back({Readiness::unknown, Reason::peer_as_unknown});
@@ -103,6 +227,9 @@ Finding judge(const ExpectedSession& e, const Session& s, WallClock::time_point 
         findings.push_back({Readiness::not_ready, Reason::no_prefixes});
       }
     }
+    if (o.require == Require::routes) {
+      route_findings(s, findings);
+    }
   }
   for (const auto& f : findings) {
     if (f.readiness == Readiness::not_ready) {
@@ -148,13 +275,48 @@ std::string describe(const ExpectedSession& e, const Session& s, const Finding& 
     out += "Established, uptime unknown (needed by --since/--min-uptime)";
     break;
   case Reason::no_prefixes:
-    out += state_for(s) + ", 0 accepted prefixes (--require-prefixes)";
+    out += state_for(s) + ", 0 accepted prefixes ("
+           + (o.require_prefixes ? "--require-prefixes" : "--require routes, no graceful restart negotiated") + ")";
     break;
   case Reason::prefixes_unknown:
-    out += state_for(s) + ", accepted prefixes unknown (--require-prefixes)";
+    out += state_for(s) + ", accepted prefixes unknown ("
+           + (o.require_prefixes ? "--require-prefixes" : "--require routes, no graceful restart negotiated") + ")";
+    break;
+  case Reason::awaiting_end_of_rib:
+    out += state_for(s) + ", End-of-RIB not received for " + family_awaiting_end_of_rib(s).value_or("?")
+           + " (graceful restart negotiated: routes not yet refreshed)";
+    break;
+  case Reason::restart_in_progress: {
+    const auto* rib = restarting_rib(s);
+    out += state_for(s) + ", " + (rib != nullptr ? rib->name + " '" + rib->state.value_or("") + "'" : "RIB restarting");
+    break;
+  }
+  case Reason::terminal_prefix_limit:
+    out += state_for(s) + ", won't recover by waiting: prefix limit exceeded on " + e.router + router_words(s, false)
+           + "; clear bgp neighbor " + s.address.to_string() + " after fixing the node";
+    break;
+  case Reason::terminal_admin_shutdown:
+    out += state_for(s) + ", won't recover by waiting: administratively shut down on " + e.router
+           + router_words(s, true);
+    break;
+  case Reason::terminal_unconfigured:
+    out += state_for(s) + ", won't recover by waiting: not configured on " + e.router + router_words(s, false);
+    break;
+  case Reason::detail_unknown:
+    out += state_for(s) + ", neighbor detail unknown (--require routes needs it)";
+    break;
+  case Reason::not_established:
+    out += state_for(s);
+    if (o.require == Require::routes) {
+      // The stale-route budget: how long the router still keeps the routes.
+      if (const auto expire = stale_routes_expire_at(s, polled_at)) {
+        const auto left = stale_seconds_left(*expire, polled_at);
+        out += left > 0 ? ", routes kept stale for " + seconds_text(left) + " more"
+                        : ", stale routes expired (restart time " + std::to_string(*s.restart_time_received) + "s)";
+      }
+    }
     break;
   case Reason::ready:
-  case Reason::not_established:
   default:
     out += state_for(s);
     break;
@@ -229,6 +391,7 @@ SessionVerdict judge_expected(const ExpectedSession& e, std::span<const RouterOb
       v.text = describe(e, v.observed[i], f, sent, o);
     }
   }
+  v.terminal = is_terminal(v.reason);
   return v;
 }
 
@@ -280,8 +443,85 @@ std::string_view to_string(Reason r) noexcept
     return "prefixes_unknown";
   case Reason::uptime_implausible:
     return "uptime_implausible";
+  case Reason::awaiting_end_of_rib:
+    return "awaiting_end_of_rib";
+  case Reason::restart_in_progress:
+    return "restart_in_progress";
+  case Reason::terminal_prefix_limit:
+    return "terminal:prefix_limit";
+  case Reason::terminal_admin_shutdown:
+    return "terminal:admin_shutdown";
+  case Reason::terminal_unconfigured:
+    return "terminal:unconfigured";
+  case Reason::detail_unknown:
+    return "detail_unknown";
   }
   return "unknown";
+}
+
+bool is_terminal(Reason r) noexcept
+{
+  return r == Reason::terminal_prefix_limit || r == Reason::terminal_admin_shutdown
+         || r == Reason::terminal_unconfigured;
+}
+
+std::string_view to_string(Require r) noexcept
+{
+  switch (r) {
+  case Require::established:
+    return "established";
+  case Require::routes:
+    return "routes";
+  }
+  return "routes";
+}
+
+Expected<Require, std::string> parse_require(std::string_view text)
+{
+  if (text == "routes") {
+    return Require::routes;
+  }
+  if (text == "established") {
+    return Require::established;
+  }
+  return Unexpected("bad --require '" + std::string(text) + "' (expected routes or established)");
+}
+
+bool Verdict::terminal() const noexcept
+{
+  return std::any_of(sessions.begin(), sessions.end(), [](const SessionVerdict& s) { return s.terminal; });
+}
+
+std::optional<WallClock::time_point> stale_routes_expire_at(std::optional<std::chrono::seconds> restart_time,
+                                                            std::optional<WallClock::time_point> went_down)
+{
+  if (!restart_time || !went_down || restart_time->count() <= 0) {
+    return std::nullopt;
+  }
+  return *went_down + *restart_time;
+}
+
+std::optional<WallClock::time_point> stale_routes_expire_at(const Session& s, WallClock::time_point polled_at)
+{
+  if (s.state == SessionState::established || s.state == SessionState::unknown) {
+    return std::nullopt;
+  }
+  if (s.restart_negotiated && s.restart_negotiated->empty()) {
+    return std::nullopt; // known: no graceful restart, the routes went with the session
+  }
+  if (!s.uptime_seconds || *s.uptime_seconds < 0 || !s.restart_time_received) {
+    return std::nullopt;
+  }
+  return stale_routes_expire_at(std::chrono::seconds(*s.restart_time_received),
+                                polled_at - std::chrono::seconds(*s.uptime_seconds));
+}
+
+std::int64_t stale_seconds_left(WallClock::time_point expire_at, WallClock::time_point now) noexcept
+{
+  if (expire_at <= now) {
+    return 0;
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(expire_at - now).count();
 }
 
 std::vector<std::string> Verdict::reasons() const

@@ -50,6 +50,17 @@ struct RouterObservation
   std::vector<Session> sessions;
 };
 
+// --require (issue 14): what "ready" means for one session.
+//  established: today's rule (Established + --since/--min-uptime/--require-prefixes).
+//  routes: that, and the node's routes are back on the router: for every
+//  family negotiated for graceful restart, End-of-RIB received and no RIB
+//  still restarting; without graceful restart, at least one accepted
+//  prefix; terminal states (prefix-limit teardown, admin shutdown, peer not
+//  configured) are not ready at once and flagged so a wait loop stops.
+enum class Require : std::uint8_t { established, routes };
+std::string_view to_string(Require r) noexcept; // "established" / "routes"
+Expected<Require, std::string> parse_require(std::string_view text);
+
 struct GateOptions
 {
   // A session counts only if it came up after this instant (its uptime at
@@ -60,6 +71,8 @@ struct GateOptions
   // Data older than this (now - polled_at) is Unknown. Empty: no limit
   // (a live poll); set to 3 intervals when reading from a collector.
   std::optional<std::chrono::seconds> max_age;
+  // established keeps the pre-issue-14 rule; the CLI's default is routes.
+  Require require = Require::established;
 };
 
 enum class Readiness : std::uint8_t { ready, not_ready, unknown };
@@ -82,8 +95,18 @@ enum class Reason : std::uint8_t {
   peer_as_unknown,   // the source gives no peer AS, so a mismatch cannot be ruled out (unknown)
   prefixes_unknown,  // --require-prefixes but the source gives no accepted-prefix count (unknown)
   uptime_implausible, // the uptime would put the start before 1970, or overflows (unknown)
+  // --require routes (issue 14):
+  awaiting_end_of_rib,     // GR negotiated for a family, its End-of-RIB not received (not_ready)
+  restart_in_progress,     // a RIB's bgp-rib-state is not "BGP restart is complete" (not_ready)
+  terminal_prefix_limit,   // torn down by the router's prefix limit (not_ready, terminal)
+  terminal_admin_shutdown, // administratively shut down on the router (not_ready, terminal)
+  terminal_unconfigured,   // the router has no neighbor statement for the peer (not_ready, terminal)
+  detail_unknown,          // the neighbor detail could not be read (unknown)
 };
+// The JSON/text names; terminal reasons are "terminal:prefix_limit",
+// "terminal:admin_shutdown", "terminal:unconfigured".
 std::string_view to_string(Reason r) noexcept;
+bool is_terminal(Reason r) noexcept;
 
 struct SessionVerdict
 {
@@ -101,6 +124,9 @@ struct SessionVerdict
     return observed.empty() ? nullptr : &observed[primary_index];
   }
   std::size_t primary_index = 0; // into observed
+  // A state that waiting cannot fix (is_terminal(reason)): wait-established
+  // and gate stop at once.
+  bool terminal = false;
 };
 
 struct Verdict
@@ -113,6 +139,8 @@ struct Verdict
 
   // The text of every session that is not ready, in expected order.
   std::vector<std::string> reasons() const;
+  // Some session is in a terminal state: stop waiting, exit 1.
+  bool terminal() const noexcept;
 };
 
 // Rules (README "Readiness" documents them for operators):
@@ -140,9 +168,35 @@ struct Verdict
 //    prefixes_unknown; 0 -> no_prefixes.
 //  - overall: not_ready if any session is not ready, else unknown if any is
 //    unknown or the expected set is empty, else ready.
+//  - --require routes adds (readiness.hpp Require): before the rules above,
+//    a terminal state (not Established with flags "Idled" or a last error
+//    naming the prefix limit -> terminal_prefix_limit; not Established with
+//    option "Shutdown" -> terminal_admin_shutdown; flags "Unconfigured" ->
+//    terminal_unconfigured); after them, for an Established session: no
+//    neighbor detail -> detail_unknown; a family of restart_negotiated
+//    missing from end_of_rib_received -> awaiting_end_of_rib; a RIB whose
+//    state is not "BGP restart is complete" -> restart_in_progress; no
+//    family negotiated: accepted prefixes none listed -> prefixes_unknown,
+//    0 -> no_prefixes.
 Verdict evaluate(std::span<const ExpectedSession> expected,
                  std::span<const RouterObservation> observed,
                  WallClock::time_point now,
                  const GateOptions& options);
+
+// The stale-route budget (RFC 4724 §4.2): while a session is down, the
+// router keeps the peer's routes, marked stale, for the Restart Time the
+// peer announced in its OPEN, counted from the instant the session went
+// down. Empty when either input is unknown or the restart time is 0 (no
+// graceful restart: the routes went at once).
+std::optional<WallClock::time_point> stale_routes_expire_at(std::optional<std::chrono::seconds> restart_time,
+                                                            std::optional<WallClock::time_point> went_down);
+// The same for one observed session read at polled_at: only a session that
+// is known down (not Established, not Unknown), with its time down
+// (uptime_seconds) and restart_time_received, and whose restart_negotiated
+// is not known to be empty.
+std::optional<WallClock::time_point> stale_routes_expire_at(const Session& session,
+                                                            WallClock::time_point polled_at);
+// Whole seconds from now until expire_at, 0 once it has passed.
+std::int64_t stale_seconds_left(WallClock::time_point expire_at, WallClock::time_point now) noexcept;
 
 } // namespace bgpwatch::bgp

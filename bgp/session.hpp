@@ -110,6 +110,9 @@ struct RibCounts
   std::optional<std::uint64_t> accepted;
   std::optional<std::uint64_t> damped;
   std::optional<std::uint64_t> suppressed;
+  // Junos neighbor detail `bgp-rib-state` ("BGP restart is complete"; any
+  // other text means a restart is still in progress); null when not given.
+  std::optional<std::string> state{};
 
   friend bool operator==(const RibCounts&, const RibCounts&) = default;
 };
@@ -143,6 +146,24 @@ struct Session
   std::optional<std::string> last_error;
   std::optional<Address> local_address;
   std::optional<std::uint32_t> local_as;
+
+  // Neighbor detail (Junos get-bgp-neighbor-information / show bgp
+  // neighbor, BIRD show protocols all): graceful restart (RFC 4724) and
+  // End-of-RIB facts, issue 14. Every field is empty when the source did
+  // not say; an empty list is "said, and none". Word lists keep the
+  // router's own words (families as Junos names them: "inet-unicast").
+  // true when a neighbor-detail source filled this session: route-level
+  // readiness needs it (a summary alone cannot say whether routes are back).
+  bool has_detail = false;
+  std::optional<std::string> last_state;  // Junos last-state ("OpenConfirm", "EstabSync": not RFC names)
+  std::optional<std::vector<std::string>> peer_flags; // "Sync", "Unconfigured", "Idled", ...
+  std::optional<std::vector<std::string>> options;    // bgp-options + bgp-options-extended ("GracefulRestart", "Shutdown")
+  std::optional<std::uint32_t> restart_time_received; // seconds, from the peer's OPEN
+  std::optional<std::uint32_t> stale_route_time;      // seconds the router keeps stale routes (configured)
+  std::optional<std::vector<std::string>> restart_negotiated;  // NLRI restart is negotiated for
+  std::optional<std::vector<std::string>> end_of_rib_received; // NLRI whose End-of-RIB arrived
+  std::optional<std::vector<std::string>> end_of_rib_sent;     // NLRI whose End-of-RIB was sent
+  std::optional<std::string> restart_flags_received; // whole text: "Restarting Notification"
 
   Family family() const noexcept
   {

@@ -285,6 +285,24 @@ std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
   case Reason::uptime_implausible:
     what = "Unknown (uptime implausible: longer than the time since 1970)";
     break;
+  case Reason::awaiting_end_of_rib:
+    what = (s != nullptr ? state_for(*s) : std::string("Established")) + ", End-of-RIB not received";
+    break;
+  case Reason::restart_in_progress:
+    what = (s != nullptr ? state_for(*s) : std::string("Established")) + ", RIB restart in progress";
+    break;
+  case Reason::terminal_prefix_limit:
+    what = (s != nullptr ? state_for(*s) : std::string("down")) + ", prefix limit exceeded (clear bgp neighbor)";
+    break;
+  case Reason::terminal_admin_shutdown:
+    what = (s != nullptr ? state_for(*s) : std::string("down")) + ", administratively shut down";
+    break;
+  case Reason::terminal_unconfigured:
+    what = (s != nullptr ? state_for(*s) : std::string("down")) + ", not configured on the router";
+    break;
+  case Reason::detail_unknown:
+    what = (s != nullptr ? state_for(*s) : std::string("Established")) + ", neighbor detail unknown";
+    break;
   }
   return session_prefix(v) + " " + what + flaps_suffix(v);
 }

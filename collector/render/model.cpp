@@ -49,6 +49,18 @@ std::string_view reason_phrase(bgp::Reason r) noexcept
     return "prefixes unknown";
   case bgp::Reason::uptime_implausible:
     return "uptime implausible";
+  case bgp::Reason::awaiting_end_of_rib:
+    return "awaiting End-of-RIB";
+  case bgp::Reason::restart_in_progress:
+    return "restart in progress";
+  case bgp::Reason::terminal_prefix_limit:
+    return "prefix limit exceeded";
+  case bgp::Reason::terminal_admin_shutdown:
+    return "administratively shut down";
+  case bgp::Reason::terminal_unconfigured:
+    return "not configured on the router";
+  case bgp::Reason::detail_unknown:
+    return "neighbor detail unknown";
   }
   return "";
 }

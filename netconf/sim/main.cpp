@@ -33,6 +33,8 @@ struct SimOptions
   std::optional<Framing> framing;   // --framing: overrides the router's
   bool print = false;               // --print: write the reply body and exit
   std::string mirror_command;       // --mirror-command: answer from a live daemon (mirror.hpp)
+  bool print_neighbors = false;     // --print-neighbors: the get-bgp-neighbor-information reply instead
+  std::optional<std::string> neighbor; // --neighbor: its <neighbor-address>
 };
 
 struct OptionSpec
@@ -81,6 +83,20 @@ const std::vector<OptionSpec>& options_table()
      [](SimOptions& o, const std::string& v) { o.mirror_command = v; return std::string(); }},
     {"--print", false, "           print the <get-bgp-summary-information> reply body and exit",
      [](SimOptions& o, const std::string&) { o.print = true; return std::string(); }},
+    {"--print-neighbors", false, " print the <get-bgp-neighbor-information> reply and exit",
+     [](SimOptions& o, const std::string&) {
+       o.print = true;
+       o.print_neighbors = true;
+       return std::string();
+     }},
+    {"--neighbor", true, "ADDR     with --print-neighbors: only this <neighbor-address>",
+     [](SimOptions& o, const std::string& v) {
+       if (!bgp::Address::parse(v)) {
+         return "not an IP address: " + v;
+       }
+       o.neighbor = v;
+       return std::string();
+     }},
   };
   return k_options;
 }
@@ -187,7 +203,11 @@ int main(int argc, char** argv)
 
   std::unique_ptr<ReplySource> source = std::make_unique<ScenarioReplySource>(router);
   if (opts.print) {
-    auto body = source->bgp_summary(server.clock());
+    std::optional<bgp::Address> only;
+    if (opts.neighbor) {
+      only = bgp::Address::parse(*opts.neighbor);
+    }
+    auto body = opts.print_neighbors ? source->bgp_neighbors(server.clock(), only) : source->bgp_summary(server.clock());
     if (!body) {
       std::cerr << "bgpwatch-netconf-sim: " << body.error() << "\n";
       return 1;

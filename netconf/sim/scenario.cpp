@@ -108,7 +108,7 @@ std::vector<TimelineEvent> parse_timeline(const json& v, const std::string& path
   std::vector<TimelineEvent> out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string p = path + "[" + std::to_string(i) + "]";
-    check_keys(v[i], p, {"at", "state", "received", "accepted", "active"});
+    check_keys(v[i], p, {"at", "state", "received", "accepted", "active", "end_of_rib_after", "teardown", "last_error"});
     TimelineEvent e;
     if (!v[i].contains("at") || !v[i].contains("state")) {
       fail(p, "needs 'at' and 'state'");
@@ -127,6 +127,21 @@ std::vector<TimelineEvent> parse_timeline(const json& v, const std::string& path
     }
     if (v[i].contains("active")) {
       e.active = get_count(v[i]["active"], p + ".active");
+    }
+    if (v[i].contains("end_of_rib_after")) {
+      e.end_of_rib_after = get_number(v[i]["end_of_rib_after"], p + ".end_of_rib_after");
+    }
+    if (v[i].contains("teardown")) {
+      e.teardown = get_string(v[i]["teardown"], p + ".teardown");
+      if (*e.teardown != "prefix_limit" && *e.teardown != "admin_shutdown") {
+        fail(p + ".teardown", "must be \"prefix_limit\" or \"admin_shutdown\"");
+      }
+      if (e.state == bgp::SessionState::established) {
+        fail(p + ".teardown", "a teardown leaves the session down: state must not be Established");
+      }
+    }
+    if (v[i].contains("last_error")) {
+      e.last_error = get_string(v[i]["last_error"], p + ".last_error");
     }
     if (!out.empty() && e.at < out.back().at) {
       fail(p + ".at", "timeline must be in time order");
@@ -156,6 +171,40 @@ void apply_peer_fields(const json& v, const std::string& path, PeerSpec& spec)
   }
   if (v.contains("timeline")) {
     spec.timeline = parse_timeline(v["timeline"], path + ".timeline");
+  }
+  if (v.contains("graceful_restart")) {
+    const json& g = v["graceful_restart"];
+    const std::string gp = path + ".graceful_restart";
+    if (g.is_boolean()) {
+      spec.graceful_restart = g.get<bool>() ? std::optional<GracefulRestartSpec>(GracefulRestartSpec{}) : std::nullopt;
+    } else {
+      check_keys(g, gp, {"restart_time", "stale_route_time", "end_of_rib_after"});
+      GracefulRestartSpec gr;
+      if (g.contains("restart_time")) {
+        const auto t = get_count(g["restart_time"], gp + ".restart_time");
+        if (t > 4095) {
+          fail(gp + ".restart_time", "RFC 4724 restart time is 12 bits: 0-4095");
+        }
+        gr.restart_time = static_cast<std::uint32_t>(t);
+      }
+      if (g.contains("stale_route_time")) {
+        const auto t = get_count(g["stale_route_time"], gp + ".stale_route_time");
+        if (t > 65535) {
+          fail(gp + ".stale_route_time", "must be 0-65535");
+        }
+        gr.stale_route_time = static_cast<std::uint32_t>(t);
+      }
+      if (g.contains("end_of_rib_after")) {
+        gr.end_of_rib_after = get_number(g["end_of_rib_after"], gp + ".end_of_rib_after");
+      }
+      spec.graceful_restart = gr;
+    }
+  }
+  if (v.contains("unconfigured")) {
+    if (!v["unconfigured"].is_boolean()) {
+      fail(path + ".unconfigured", "must be true or false");
+    }
+    spec.unconfigured = v["unconfigured"].get<bool>();
   }
 }
 
@@ -310,7 +359,8 @@ Scenario parse_json(const json& root)
     if (v.contains("node_peers") && !v["node_peers"].is_null() && v["node_peers"] != false) {
       const json defaults = v["node_peers"].is_object() ? v["node_peers"] : json::object();
       check_keys(defaults, p + ".node_peers",
-                 {"as", "description", "flaps", "input_messages", "output_messages", "timeline"});
+                 {"as", "description", "flaps", "input_messages", "output_messages", "timeline", "graceful_restart",
+                  "unconfigured"});
       for (const auto& node : nodes) {
         const SiteSpec& site = sites[node.site];
         const auto serving = routers_serving(node, site);
@@ -340,7 +390,8 @@ Scenario parse_json(const json& root)
               }
               if (match) {
                 check_keys(fields, np + "." + key,
-                           {"as", "description", "flaps", "input_messages", "output_messages", "timeline"});
+                           {"as", "description", "flaps", "input_messages", "output_messages", "timeline",
+                            "graceful_restart", "unconfigured"});
                 apply_peer_fields(fields, np + "." + key, spec);
               }
             }
@@ -354,7 +405,7 @@ Scenario parse_json(const json& root)
         const std::string pp = p + ".peers[" + std::to_string(i) + "]";
         const json& pv = v["peers"][i];
         check_keys(pv, pp, {"address", "as", "description", "flaps", "input_messages", "output_messages", "timeline",
-                            "count"});
+                            "count", "graceful_restart", "unconfigured"});
         const bgp::Address first = get_address(pv.value("address", json()), pp + ".address");
         // count: N consecutive addresses from `address` (benchmarks: 2,000 peers).
         const std::uint64_t count = pv.contains("count") ? get_count(pv["count"], pp + ".count") : 1;

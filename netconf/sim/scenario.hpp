@@ -48,6 +48,22 @@ struct TimelineEvent
   bgp::SessionState state = bgp::SessionState::idle;
   // Prefix counts from this event on (default: 1 received/accepted/active).
   std::optional<std::uint64_t> received, accepted, active;
+  // Neighbor detail (issue 14, neighbor.hpp): on an Established event,
+  // seconds until End-of-RIB arrives (overrides the peer's); on a down event,
+  // "prefix_limit" or "admin_shutdown" (terminal states), and the router's
+  // last-error text.
+  std::optional<double> end_of_rib_after{};
+  std::optional<std::string> teardown{};
+  std::optional<std::string> last_error{};
+};
+
+// Graceful restart negotiated with the peer (RFC 4724), as the router's
+// neighbor detail shows it.
+struct GracefulRestartSpec
+{
+  std::uint32_t restart_time = 120;     // the peer's OPEN: Calico's BIRD announces 120
+  std::uint32_t stale_route_time = 300; // the router's stale-routes-time
+  double end_of_rib_after = 0;          // seconds after Established until End-of-RIB
 };
 
 struct PeerSpec
@@ -59,6 +75,8 @@ struct PeerSpec
   std::uint64_t input_messages = 100;
   std::uint64_t output_messages = 100;
   std::vector<TimelineEvent> timeline; // sorted by at; absent from the reply before the first
+  std::optional<GracefulRestartSpec> graceful_restart{}; // empty: not negotiated
+  bool unconfigured = false; // no neighbor statement on the router (peer-flags "Unconfigured")
 };
 
 enum class FaultKind : std::uint8_t {

@@ -3,6 +3,7 @@
 
 #include "netconf/message.hpp"
 #include "netconf/sim/junos_reply.hpp"
+#include "netconf/sim/neighbor.hpp"
 
 #include <pugixml.hpp>
 
@@ -183,6 +184,8 @@ private:
     if (name == "get-bgp-summary-information") {
       auto summary = m_source.bgp_summary(t);
       body = summary ? *summary : rpc_error_xml("error", "operation-failed", summary.error());
+    } else if (name == "get-bgp-neighbor-information") {
+      body = neighbor_body(op, t);
     } else if (name == "get") {
       body = "<data>\n<system-information>\n<host-name>" + xml_escape(m_options.router_name)
              + "</host-name>\n<os-name>junos</os-name>\n<os-version>" + xml_escape(m_options.release)
@@ -196,6 +199,28 @@ private:
       return -1;
     }
     return apply_fault(*fault, id, body);
+  }
+
+  // <get-bgp-neighbor-information>[<neighbor-address>A</neighbor-address>]:
+  // an address that is not an IP address is refused like Junos refuses a
+  // bad argument; an address the router has no peer for gets an empty
+  // <bgp-information/>.
+  std::string neighbor_body(const pugi::xml_node& op, double t)
+  {
+    std::optional<bgp::Address> only;
+    for (pugi::xml_node c = op.first_child(); c; c = c.next_sibling()) {
+      if (c.type() == pugi::node_element && local_name(c.name()) == "neighbor-address") {
+        std::string text = c.text().get();
+        text.erase(0, text.find_first_not_of(" \t\r\n"));
+        text.erase(text.find_last_not_of(" \t\r\n") + 1);
+        only = bgp::Address::parse(text);
+        if (!only) {
+          return rpc_error_xml("error", "invalid-value", "invalid neighbor address", text);
+        }
+      }
+    }
+    auto reply = m_source.bgp_neighbors(t, only);
+    return reply ? *reply : rpc_error_xml("error", "operation-failed", reply.error());
   }
 
   int apply_fault(const Fault& f, const std::string& id, const std::string& body)
@@ -255,6 +280,11 @@ private:
 Expected<std::string, std::string> ScenarioReplySource::bgp_summary(double t)
 {
   return render_bgp_information(peers_at(m_router, t), m_router.release, m_router.groups);
+}
+
+Expected<std::string, std::string> ScenarioReplySource::bgp_neighbors(double t, const std::optional<bgp::Address>& only)
+{
+  return render_bgp_neighbor_information(neighbors_at(m_router, t, only), m_router.release);
 }
 
 int serve(int in_fd, int out_fd, ReplySource& source, const ServerOptions& options)

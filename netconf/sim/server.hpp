@@ -11,6 +11,7 @@
 #include "netconf/sim/scenario.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@ class ReplySource
 public:
   virtual ~ReplySource() = default;
   virtual Expected<std::string, std::string> bgp_summary(double t) = 0;
+  // <get-bgp-neighbor-information> (issue 14): every peer, or `only`. A
+  // source that cannot tell answers with an error.
+  virtual Expected<std::string, std::string> bgp_neighbors(double t, const std::optional<bgp::Address>& only)
+  {
+    (void)t;
+    (void)only;
+    return Unexpected(std::string("get-bgp-neighbor-information is not available from this source"));
+  }
 };
 
 // Answers from a scenario router's timeline.
@@ -34,6 +43,7 @@ public:
   {
   }
   Expected<std::string, std::string> bgp_summary(double t) override;
+  Expected<std::string, std::string> bgp_neighbors(double t, const std::optional<bgp::Address>& only) override;
 
 private:
   const RouterSpec& m_router;
