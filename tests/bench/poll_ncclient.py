@@ -77,7 +77,9 @@ def main():
                     raise SystemExit("%s: rpc-error: %s" % (name, reply.error))
                 root = reply._root  # parsed by ncclient already (reply.ok)
             else:
-                root = reply.data_ele if hasattr(reply, "data_ele") else to_ele(reply.xml)
+                # the namespace-free tree the handler's XSLT made
+                doc = reply._NCElement__doc
+                root = doc.getroot() if hasattr(doc, "getroot") else doc
             out = extract_children(root)
             for s in out["sessions"]:
                 s["router"] = name
