@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
 using namespace bgpwatch;
 using namespace bgpwatch::collector;
@@ -54,6 +56,22 @@ const Config& config()
   return c;
 }
 
+double seconds_since(SteadyClock::time_point t0)
+{
+  return std::chrono::duration<double>(SteadyClock::now() - t0).count();
+}
+
+double median(std::vector<double> v)
+{
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// Issue 17: a cycle over every router against the slowest router polled
+// *alone* (nothing else on the wire or the CPU), not against the slowest
+// router of the same cycle, which stretches with the contention it should
+// reveal. bench_poll.sh makes one router slow (a delay fault), so a cycle
+// should take about as long as that router alone: target <= 1.2x.
 void BM_PollCycle(benchmark::State& state)
 {
   const auto routers = config().all_routers();
@@ -67,13 +85,33 @@ void BM_PollCycle(benchmark::State& state)
       return;
     }
   }
-  double worst_ratio = 0, sum_ratio = 0, sum_cycle = 0, sum_slowest = 0, cpu = 0;
-  std::size_t sessions = 0, cycles = 0;
+  // Each router alone, sessions open: the median of 3 polls per router.
+  double slowest_alone = 0;
+  std::string slowest_name;
+  for (const auto& r : routers) {
+    std::vector<double> walls;
+    for (int i = 0; i < 3; ++i) {
+      const auto t0 = SteadyClock::now();
+      auto obs = poller.poll({r}, SteadyClock::now() + 120s);
+      walls.push_back(seconds_since(t0));
+      if (!obs[0].readable) {
+        state.SkipWithError(obs[0].error.c_str());
+        return;
+      }
+    }
+    if (median(walls) > slowest_alone) {
+      slowest_alone = median(walls);
+      slowest_name = r.name;
+    }
+  }
+  std::vector<double> cycles, in_cycle;
+  double cpu = 0;
+  std::size_t sessions = 0;
   for (auto _ : state) {
     const double cpu0 = cpu_seconds();
     const auto t0 = SteadyClock::now();
     auto results = poller.poll_detailed(routers, SteadyClock::now() + 120s);
-    const auto wall = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+    const auto wall = seconds_since(t0);
     cpu += cpu_seconds() - cpu0;
     state.SetIterationTime(wall);
     double slowest = 0;
@@ -86,50 +124,25 @@ void BM_PollCycle(benchmark::State& state)
       sessions += r.observation.sessions.size();
       slowest = std::max(slowest, std::chrono::duration<double>(r.duration).count());
     }
-    const double ratio = wall / slowest;
-    worst_ratio = std::max(worst_ratio, ratio);
-    sum_ratio += ratio;
-    sum_cycle += wall;
-    sum_slowest += slowest;
-    ++cycles;
+    cycles.push_back(wall);
+    in_cycle.push_back(wall / slowest);
   }
+  const double worst = *std::max_element(cycles.begin(), cycles.end());
   state.counters["routers"] = static_cast<double>(routers.size());
   state.counters["workers"] = static_cast<double>(workers);
   state.counters["sessions"] = static_cast<double>(sessions);
-  state.counters["cycle_ms"] = sum_cycle / static_cast<double>(cycles) * 1000;
-  state.counters["slowest_router_ms"] = sum_slowest / static_cast<double>(cycles) * 1000;
-  state.counters["cycle_over_slowest"] = sum_ratio / static_cast<double>(cycles);
-  state.counters["worst_cycle_over_slowest"] = worst_ratio;
-  state.counters["cpu_ms_per_cycle"] = cpu / static_cast<double>(cycles) * 1000;
+  state.counters["cycle_ms"] = median(cycles) * 1000;
+  state.counters["slowest_alone_ms"] = slowest_alone * 1000;
+  state.counters["cycle_over_alone"] = median(cycles) / slowest_alone;
+  state.counters["worst_over_alone"] = worst / slowest_alone;
+  state.counters["cycle_over_in_cycle"] = median(in_cycle); // the old, weaker ratio
+  state.counters["cpu_ms_per_cycle"] = cpu / static_cast<double>(cycles.size()) * 1000;
   state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_kib()) / 1024.0;
   state.counters["sessions_opened"] = static_cast<double>(poller.sessions_opened());
-}
-
-// One router alone: the reference "slowest single router" when nothing
-// else competes for the CPU.
-void BM_PollSingleRouter(benchmark::State& state)
-{
-  const auto routers = config().all_routers();
-  Poller poller(config().netconf, 1);
-  (void)poller.poll(routers, SteadyClock::now() + 300s); // open the sessions first
-  double slowest = 0;
-  for (auto _ : state) {
-    for (const auto& r : routers) {
-      const auto t0 = SteadyClock::now();
-      auto obs = poller.poll({r}, SteadyClock::now() + 120s);
-      const double wall = std::chrono::duration<double>(SteadyClock::now() - t0).count();
-      if (!obs[0].readable) {
-        state.SkipWithError(obs[0].error.c_str());
-        return;
-      }
-      slowest = std::max(slowest, wall);
-    }
-  }
-  state.counters["slowest_alone_ms"] = slowest * 1000;
+  state.SetLabel("slowest alone: " + slowest_name);
 }
 
 } // namespace
 
 BENCHMARK(BM_PollCycle)->Arg(0)->Arg(8)->UseManualTime()->Iterations(10)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_PollSingleRouter)->Iterations(3)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();
