@@ -361,8 +361,8 @@ std::string gate_usage(GateCommand command)
   for (const auto& r : rows) {
     out += "  " + r.left + std::string(width - r.left.size() + 2, ' ') + r.help + "\n";
   }
-  out += "\nglobal options (before or after the command): --config F, --format text|json (-o),\n"
-         "  --color auto|always|never, -v, -q\n";
+  out += "\n";
+  out += k_global_options_help;
   out += "exit codes: 0 ready, 1 not ready, 2 usage or configuration error, 3 unknown";
   out += command == GateCommand::gate ? "; after CMD ran: CMD's status (128+N if killed by signal N)\n" : "\n";
   return out;
