@@ -25,4 +25,10 @@ struct GlobalOptions
 
 using CommandArgs = std::vector<std::string>; // arguments after the command name
 
+// The last lines of every command's --help but nrpe's (one layout: usage,
+// description, options, these, exit codes). The CLI takes them anywhere.
+inline constexpr const char* k_global_options_help =
+  "global options (before or after the command): --config F, --format text|json (-o),\n"
+  "  --color auto|always|never, -v, -q\n";
+
 } // namespace bgpwatch::collector

@@ -22,17 +22,20 @@ constexpr std::chrono::milliseconds k_default_timeout{5000};
 
 void usage(std::ostream& out)
 {
-  out << "usage: bgpwatch [--format text|json] bird [--socket PATH]... [--timeout D]\n"
+  out << "usage: bgpwatch bird [--socket PATH]... [--timeout D]\n"
          "\n"
          "The node's own view of its BGP sessions, read from BIRD's control sockets\n"
          "('show status' and 'show protocols all'); non-BGP protocols are left out.\n"
+         "\n"
+         "options:\n"
          "  --socket PATH  a BIRD control socket (repeatable); default Calico's\n"
          "                 "
       << k_default_bird_socket << " and " << k_default_bird6_socket
       << "\n"
          "                 (bird6.ctl may be absent when bird.ctl is BIRD 2)\n"
          "  --timeout D    for all sockets together (default 5s)\n"
-         "Exit: 0 ok, 2 usage, 3 a socket could not be read or parsed.\n";
+         "\n"
+      << k_global_options_help << "exit codes: 0 ok, 2 usage, 3 a socket could not be read or parsed\n";
 }
 
 std::string bird_time_text(const std::optional<bgp::BirdTime>& t)

@@ -13,17 +13,18 @@ namespace bgpwatch::collector {
 
 namespace {
 
-constexpr const char* k_usage =
-  "usage: bgpwatch [--config F] collect [--listen ADDR:PORT]\n\n"
+const std::string k_usage = std::string(
+  "usage: bgpwatch collect [--listen ADDR:PORT]\n\n"
   "Polls every configured router each collector.interval over persistent NETCONF\n"
-  "sessions and serves, read-only, on ADDR:PORT (default collector.listen,\n"
-  "127.0.0.1:9179):\n"
-  "  GET /metrics           Prometheus text format\n"
-  "  GET /v1/sessions       every router's sessions (JSON, with poll age)\n"
-  "  GET /v1/nodes/NAME     a node's expected sessions and readiness verdict\n"
-  "  GET /healthz           liveness\n"
-  "SIGHUP reloads the configuration (a bad one is refused, the old kept);\n"
-  "SIGTERM/SIGINT stop it (exit 0).\n";
+  "sessions and serves, read-only:\n"
+  "  GET /metrics        Prometheus text format\n"
+  "  GET /v1/sessions    every router's sessions (JSON, with poll age)\n"
+  "  GET /v1/nodes/NAME  a node's expected sessions and readiness verdict\n"
+  "  GET /healthz        liveness\n"
+  "SIGHUP reloads the configuration (a bad one is refused, the old kept).\n\n"
+  "options:\n"
+  "  --listen ADDR:PORT  where to serve (default collector.listen, 127.0.0.1:9179)\n\n")
+  + k_global_options_help + "exit codes: 0 stopped by SIGTERM/SIGINT, 2 usage or configuration error\n";
 
 } // namespace
 

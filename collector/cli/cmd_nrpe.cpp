@@ -52,10 +52,11 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     return to_int(PluginState::unknown);
   }
   const NrpeOptions& options = *parsed;
-  // Monitoring Plugins: --help and --version exit UNKNOWN too.
+  // Monitoring Plugins: --help and --version exit UNKNOWN too, as the
+  // plugin (check_bgpwatch). `bgpwatch nrpe --help` is a CLI help: exit 0.
   if (options.action == NrpeAction::help) {
     std::cout << nrpe_help(global.program);
-    return to_int(PluginState::unknown);
+    return to_int(global.program == "check_bgpwatch" ? PluginState::unknown : PluginState::ok);
   }
   if (options.action == NrpeAction::version) {
     std::cout << global.program << " " << BGPWATCH_VERSION << '\n';

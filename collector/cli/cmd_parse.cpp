@@ -25,12 +25,11 @@ namespace bgpwatch::collector {
 
 namespace {
 
-constexpr std::string_view k_usage =
-  "usage: bgpwatch [--format text|json] parse FILE...\n"
-  "  parse saved Junos XML (<rpc-reply> or bare <bgp-information>), Junos\n"
-  "  `show bgp summary` text, BIRD `show protocols` text or a pcap; the format\n"
-  "  is detected from content. '-' reads stdin.\n"
-  "exit codes: 0 ok, 2 usage, 3 input unreadable or unparsable\n";
+const std::string k_usage = std::string("usage: bgpwatch parse FILE...\n\n"
+  "Parse saved Junos XML (<rpc-reply> or bare <bgp-information>), Junos\n"
+  "`show bgp summary` text, BIRD `show protocols` text or a pcap; the format\n"
+  "is detected from content. '-' reads stdin.\n\n")
+  + k_global_options_help + "exit codes: 0 ok, 2 usage, 3 input unreadable or unparsable\n";
 
 struct Parsed
 {

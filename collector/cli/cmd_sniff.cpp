@@ -32,18 +32,20 @@ extern "C" void on_stop_signal(int)
 
 void usage(std::ostream& out)
 {
-  out << "usage: bgpwatch [--format text|json] sniff (--interface IF | --read FILE) [--filter BPF]\n"
-         "                [--count N] [--duration D]\n"
+  out << "usage: bgpwatch sniff (--interface IF | --read FILE) [--filter BPF] [--count N] [--duration D]\n"
          "\n"
          "Decode BGP (TCP port 179) from a live interface or a capture file: every message,\n"
          "inferred session state changes, malformed messages, then a per-connection summary.\n"
+         "With --format json, JSON Lines: {\"event\":\"message\"|\"state\"|\"malformed\"|\"stream\"|\"summary\",...}\n"
+         "\n"
+         "options:\n"
          "  --interface IF  live capture (needs CAP_NET_RAW); 'any' for all interfaces\n"
          "  --read FILE     a pcap/pcapng file ('-' for stdin)\n"
          "  --filter BPF    capture filter (default: '" << k_default_bpf << "')\n"
          "  --count N       stop after N BGP messages\n"
-         "  --duration D    live: stop after D (90s, 5m, ...); default: until SIGINT/SIGTERM\n"
-         "--format json writes JSON Lines: {\"event\":\"message\"|\"state\"|\"malformed\"|\"stream\"|\"summary\",...}\n"
-         "Exit: 0 ok, 2 usage, 3 input unreadable.\n";
+         "  --duration D    live: stop after D (90s, 1.5m, ...); default: until SIGINT/SIGTERM\n"
+         "\n"
+      << k_global_options_help << "exit codes: 0 ok, 2 usage, 3 input unreadable\n";
 }
 
 // Counts messages so that --count can stop the read loop.

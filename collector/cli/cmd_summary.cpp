@@ -25,14 +25,17 @@ namespace bgpwatch::collector {
 
 namespace {
 
-constexpr std::string_view k_usage = R"(usage: bgpwatch [--config F] [--format text|json] summary [--site S] [--router R]
+const std::string k_usage = std::string(R"(usage: bgpwatch summary [--site S] [--router R]
 
 Every router's BGP sessions (asked over NETCONF, all routers at once), each
 with the node it belongs to (from the inventory) or none.
-  --site S     only the routers of site S (its routers and subnet devices)
-  --router R   only router R
-Exit: 0 every router read, 2 usage or configuration error, 3 some router
-could not be read (its error is shown; the others' sessions are printed).
+
+options:
+  --site S    only the routers of site S (its routers and subnet devices)
+  --router R  only router R
+
+)") + k_global_options_help + R"(exit codes: 0 every router read, 2 usage or configuration error, 3 some router
+could not be read (its error is shown; the others' sessions are printed)
 )";
 
 // "32:13", "1:02:03", "2d 3:04:05", "12w1d 21:45:51": the Junos spelling

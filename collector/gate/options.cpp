@@ -20,6 +20,7 @@ struct OptionSpec
 {
   std::string_view name;
   bool takes_value;
+  std::string_view arg; // the value's placeholder in the usage ("D", "T"), empty for a switch
   std::string_view help;
   Setter set;
 };
@@ -41,7 +42,7 @@ Expected<std::chrono::milliseconds, std::string> duration_value(std::string_view
 const std::vector<OptionSpec>& option_table()
 {
   static const std::vector<OptionSpec> k_table = {
-    {"--timeout", true, "D     give up after D (default 10m; not for check/status)",
+    {"--timeout", true, "D", "give up after D (default 10m)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        auto d = duration_value("--timeout", v);
        if (!d) {
@@ -53,7 +54,7 @@ const std::vector<OptionSpec>& option_table()
        o.timeout = *d;
        return {};
      }},
-    {"--interval", true, "D    poll every D (default 5s)",
+    {"--interval", true, "D", "poll every D (default 5s, with +-5 % jitter)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        auto d = duration_value("--interval", v);
        if (!d) {
@@ -66,9 +67,9 @@ const std::vector<OptionSpec>& option_table()
        o.interval = *d;
        return {};
      }},
-    {"--since", true,
-     "T       count a session only if it came up after T (RFC 3339, @UNIX, -D, auto or none;\n"
-     "                     default auto for wait-established and gate: when calico-node last started)",
+    {"--since", true, "T",
+     "count a session only if it came up after T: RFC 3339, @UNIX, -DURATION, none, or auto (when "
+     "calico-node last started; the default of wait-established and gate)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        if (v == k_since_auto || v == k_since_none) {
          o.since = v;
@@ -83,7 +84,7 @@ const std::vector<OptionSpec>& option_table()
        o.since = v;
        return {};
      }},
-    {"--min-uptime", true, "D  a session must have been up for D (default 0)",
+    {"--min-uptime", true, "D", "a session must have been up for D (default 0)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        auto d = duration_value("--min-uptime", v);
        if (!d) {
@@ -92,12 +93,12 @@ const std::vector<OptionSpec>& option_table()
        o.min_uptime = *d;
        return {};
      }},
-    {"--require-prefixes", false, "  a session must have at least one accepted prefix",
+    {"--require-prefixes", false, "", "a session must have at least one accepted prefix",
      [](GateCliOptions& o, const std::string&) -> Expected<void, std::string> {
        o.require_prefixes = true;
        return {};
      }},
-    {"--family", true, "F      ipv4, ipv6 or both (default both)",
+    {"--family", true, "F", "ipv4, ipv6 or both (default both)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        if (v != "ipv4" && v != "ipv6" && v != "both") {
          return fail("--family: unknown family '" + v + "' (ipv4, ipv6 or both)");
@@ -105,7 +106,7 @@ const std::vector<OptionSpec>& option_table()
        o.family = v;
        return {};
      }},
-    {"--source", true, "S      router, bird, wire or router,bird (default router)",
+    {"--source", true, "S", "router, bird, wire or router,bird (default router)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        if (v == "router") {
          o.source = SourceKind::router;
@@ -120,7 +121,7 @@ const std::vector<OptionSpec>& option_table()
        }
        return {};
      }},
-    {"--bird-socket", true, "P BIRD control socket (repeatable; default Calico's bird.ctl, bird6.ctl)",
+    {"--bird-socket", true, "PATH", "BIRD control socket (repeatable; default Calico's bird.ctl, bird6.ctl)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        if (v.empty()) {
          return fail("--bird-socket: empty path");
@@ -128,7 +129,7 @@ const std::vector<OptionSpec>& option_table()
        o.bird_sockets.push_back(v);
        return {};
      }},
-    {"--interface", true, "IF   capture BGP on IF (--source wire)",
+    {"--interface", true, "IF", "capture BGP on IF (with --source wire)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        if (v.empty()) {
          return fail("--interface: empty interface name");
@@ -136,7 +137,7 @@ const std::vector<OptionSpec>& option_table()
        o.interface = v;
        return {};
      }},
-    {"--collector", true, "URL  read state from a running collector",
+    {"--collector", true, "URL", "read state from a running bgpwatch collect",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        if (!v.starts_with("http://") && !v.starts_with("https://")) {
          return fail("--collector: '" + v + "' is not an http:// or https:// URL");
@@ -144,7 +145,7 @@ const std::vector<OptionSpec>& option_table()
        o.collector_url = v;
        return {};
      }},
-    {"--replay", true, "R=FILE  take router R's state from a saved reply (repeatable)",
+    {"--replay", true, "R=FILE", "take router R's state from a saved reply (repeatable)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        const auto eq = v.find('=');
        if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
@@ -159,7 +160,7 @@ const std::vector<OptionSpec>& option_table()
        o.replays.push_back(std::move(spec));
        return {};
      }},
-    {"--now", true, "T         judge uptimes and --since as if it were T (with --replay)",
+    {"--now", true, "T", "judge uptimes and --since as if it were T (with --replay)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        auto t = bgp::parse_instant(v);
        if (!t) {
@@ -270,6 +271,7 @@ Expected<GateCommandLine, std::string> parse_gate_command_line(GateCommand comma
       }
       continue;
     }
+    line.interval_given = line.interval_given || a == "--interval" || a.starts_with("--interval=");
     auto parsed = parse_gate_option(args, i, line.options);
     if (!parsed) {
       return Unexpected(parsed.error());
@@ -291,6 +293,12 @@ Expected<GateCommandLine, std::string> parse_gate_command_line(GateCommand comma
   const bool one_poll = command == GateCommand::check || command == GateCommand::status;
   if (one_poll && o.timeout) {
     return Unexpected(std::string(to_string(command)) + " decides on one poll and takes no --timeout");
+  }
+  // One poll has no interval to keep; only the collector's data age (3
+  // intervals) uses it, so an --interval that would do nothing is refused.
+  if (one_poll && line.interval_given && !o.collector_url) {
+    return Unexpected(std::string(to_string(command))
+                      + " decides on one poll: --interval only applies with --collector (its poll interval)");
   }
   if (command == GateCommand::gate && line.command.empty()) {
     return Unexpected(std::string("gate needs a command to run: gate --node N [options] -- CMD [ARG...]"));
@@ -324,30 +332,51 @@ Expected<GateCommandLine, std::string> parse_gate_command_line(GateCommand comma
 
 std::string gate_usage(GateCommand command)
 {
+  const bool one_poll = command == GateCommand::check || command == GateCommand::status;
   std::string out = "usage: bgpwatch " + std::string(to_string(command));
   switch (command) {
   case GateCommand::status:
-    out += " --node N [options]\n  the node's expected sessions, their states and the verdict (exit 0/1/3)\n";
+    out += " --node N [options]\n\nThe node's expected sessions, their states and the verdict, from one poll.\n";
     break;
   case GateCommand::check:
-    out += " --node N [options]\n  one poll: is the node ready now? (exit 0 ready, 1 not ready, 3 unknown)\n";
+    out += " --node N [options]\n\nOne poll: is the node ready now?\n";
     break;
   case GateCommand::wait_established:
-    out += " --node N [options]\n  poll until the node is ready (exit 0) or the deadline passes (1 or 3)\n";
+    out += " --node N [options]\n\nPoll until the node is ready or the deadline passes; with --format json,\n"
+           "JSON Lines (a poll event per poll, then the result).\n";
     break;
   case GateCommand::gate:
-    out += " --node N [options] -- CMD [ARG...]\n  wait; run CMD only if ready; exit with CMD's status\n";
+    out += " --node N [options] -- CMD [ARG...]\n\nWait; run CMD only if the node is ready, and exit with CMD's status.\n";
     break;
   }
-  out += "\noptions:\n  --node N           the node (FQDN or first DNS label)\n";
+  // One layout for every option: "  --name ARG" padded to a column.
+  struct Row
+  {
+    std::string left, help;
+  };
+  std::vector<Row> rows{{"--node N", "the node (FQDN or first DNS label)"}};
   for (const auto& spec : option_table()) {
-    const bool one_poll = command == GateCommand::check || command == GateCommand::status;
     if (one_poll && spec.name == "--timeout") {
       continue;
     }
-    out += "  " + std::string(spec.name) + " " + std::string(spec.help) + "\n";
+    std::string left = std::string(spec.name) + (spec.arg.empty() ? "" : " " + std::string(spec.arg));
+    std::string help(spec.help);
+    if (one_poll && spec.name == "--interval") {
+      help = "with --collector: its poll interval (data older than 3 is Unknown)";
+    }
+    rows.push_back({std::move(left), std::move(help)});
   }
-  out += "\nexit codes: 0 ready, 1 not ready, 2 usage or configuration error, 3 unknown";
+  std::size_t width = 0;
+  for (const auto& r : rows) {
+    width = std::max(width, r.left.size());
+  }
+  out += "\noptions:\n";
+  for (const auto& r : rows) {
+    out += "  " + r.left + std::string(width - r.left.size() + 2, ' ') + r.help + "\n";
+  }
+  out += "\n";
+  out += k_global_options_help;
+  out += "exit codes: 0 ready, 1 not ready, 2 usage or configuration error, 3 unknown";
   out += command == GateCommand::gate ? "; after CMD ran: CMD's status (128+N if killed by signal N)\n" : "\n";
   return out;
 }

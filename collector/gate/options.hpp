@@ -70,6 +70,7 @@ struct GateCommandLine
   GateCliOptions options;
   std::vector<std::string> command; // gate: CMD [ARG...] after "--"
   bool help = false;
+  bool interval_given = false; // check/status take --interval only with --collector
 };
 
 // The whole argument list of one of the four commands: --node, the gate

@@ -94,16 +94,24 @@ TEST_CASE("bgp::parse_duration")
   const Case cases[] = {
     {"90s", 90'000}, {"5m", 300'000}, {"1h30m", 5'400'000}, {"30", 30'000},
     {"0", 0},        {"500ms", 500},  {"2d", 172'800'000},  {"1m30s", 90'000},
+    // Go-style fractions, in any component; a lone number is seconds.
+    {"0.5s", 500},   {"1.5m", 90'000}, {"1h0.5m", 3'630'000}, {".5s", 500},
+    {"1.5", 1'500},  {"0.25h", 900'000}, {"1.0001s", 1'000}, {"2.5ms", -1},
   };
   for (const auto& c : cases) {
     CAPTURE(c.in);
     auto r = parse_duration(c.in);
+    if (c.ms < 0) {
+      CHECK_FALSE(r.has_value());
+      continue;
+    }
     REQUIRE(r);
     CHECK(r->count() == c.ms);
   }
   CHECK(parse_duration("-5s").error() == "bad duration '-5s': negative (examples: 90s, 5m, 1h30m, 30)");
   CHECK(parse_duration("5x").error() == "bad duration '5x': unknown unit (use ms, s, m, h, d or w) (examples: 90s, 5m, 1h30m, 30)");
-  for (const char* bad : {"", "s", "5m1h", "1m30", "99999999999999999999s", "1.5s"}) {
+  CHECK(parse_duration("1.s").error() == "bad duration '1.s': expected digits after '.' (examples: 90s, 5m, 1h30m, 30)");
+  for (const char* bad : {"", "s", "5m1h", "1m30", "99999999999999999999s", ".", "s.5", "1..5s", "1.5.5s", "0.5ms"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_duration(bad).has_value());
   }

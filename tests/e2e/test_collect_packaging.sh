@@ -14,7 +14,9 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 if command -v systemd-analyze >/dev/null; then
   sed "s|/usr/bin/bgpwatch|$BGPWATCH|" "$UNIT" > "$work/bgpwatch-collector.service"
-  if out=$(systemd-analyze verify "$work/bgpwatch-collector.service" 2>&1) && [ -z "$out" ]; then
+  # --man=no: the unit's Documentation= pages exist once installed (the
+  # Debian package test verifies the installed unit with them).
+  if out=$(systemd-analyze verify --man=no "$work/bgpwatch-collector.service" 2>&1) && [ -z "$out" ]; then
     echo "ok: systemd-analyze verify: clean"
   else
     echo "FAIL: systemd-analyze verify:"; echo "$out"; fail=1

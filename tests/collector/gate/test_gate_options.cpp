@@ -247,3 +247,43 @@ TEST_CASE("gate options: --since out of range or in the future is refused")
   REQUIRE_FALSE(r);
   CHECK(r.error() == "--now: bad time '@9999999999': " + range);
 }
+TEST_CASE("gate options: check/status refuse an --interval they would not use")
+{
+  auto r = parse_gate_command_line(GateCommand::check, {"--node", "n", "--interval", "1s"});
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == "check decides on one poll: --interval only applies with --collector (its poll interval)");
+  r = parse_gate_command_line(GateCommand::status, {"--node", "n", "--interval=1s"});
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == "status decides on one poll: --interval only applies with --collector (its poll interval)");
+  r = parse_gate_command_line(GateCommand::check, {"--node", "n", "--collector", "http://127.0.0.1:9179", "--interval", "10s"});
+  REQUIRE(r);
+  CHECK(r->options.interval == 10s);
+  r = parse_gate_command_line(GateCommand::wait_established, {"--node", "n", "--interval", "0.5s"});
+  REQUIRE(r);
+  CHECK(r->options.interval == 500ms);
+}
+
+TEST_CASE("gate options: one aligned option column")
+{
+  for (auto command : {GateCommand::status, GateCommand::check, GateCommand::wait_established, GateCommand::gate}) {
+    const auto usage = gate_usage(command);
+    CAPTURE(usage);
+    std::size_t column = 0;
+    std::size_t lines = 0;
+    std::size_t at = usage.find("\noptions:\n");
+    REQUIRE(at != std::string::npos);
+    at += 10;
+    while (at < usage.size() && usage.compare(at, 4, "  --") == 0) {
+      const auto end = usage.find('\n', at);
+      const std::string line = usage.substr(at, end - at);
+      const auto help = line.find_first_not_of(' ', line.find("  ", 4));
+      if (column == 0) {
+        column = help;
+      }
+      CHECK(help == column);
+      ++lines;
+      at = end + 1;
+    }
+    CHECK(lines >= 12);
+  }
+}
