@@ -309,9 +309,9 @@ std::string describe(const ExpectedSession& e, const Session& s, const Finding& 
     out += state_for(s);
     if (o.require == Require::routes) {
       // The stale-route budget: how long the router still keeps the routes.
-      if (const auto expire = stale_routes_expire_at(s, polled_at)) {
-        const auto left = stale_seconds_left(*expire, polled_at);
-        out += left > 0 ? ", routes kept stale for " + seconds_text(left) + " more"
+      if (const auto expire = stale_routes_expire_at(s, sent)) {
+        const auto left = stale_seconds_left(*expire, sent);
+        out += left > 0 ? ", routes kept stale for " + format_uptime(left) + " more"
                         : ", stale routes expired (restart time " + std::to_string(*s.restart_time_received) + "s)";
       }
     }

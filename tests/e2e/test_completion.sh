@@ -116,7 +116,7 @@ check "bad -o value: exit 2" 2 "unknown format 'yaml'" "$BGPWATCH" check --node 
 check "check refuses --interval without --collector" 2 'check decides on one poll: --interval only applies with --collector' \
   "$BGPWATCH" check --node kubernetes1003 --interval 1s --config "$CONF"
 check "wait-established takes --interval 0.5s" 3 'kubernetes1003' \
-  "$BGPWATCH" wait-established --node kubernetes1003 --interval 0.5s --timeout 1.5s --replay cr1-eqiad=/dev/null --config "$CONF"
+  "$BGPWATCH" wait-established --node kubernetes1003 --since none --interval 0.5s --timeout 1.5s --replay cr1-eqiad=/dev/null --config "$CONF"
 check "nrpe keeps its own -c (critical)" 3 '^BGPWATCH UNKNOWN' \
   "$BGPWATCH" nrpe --node kubernetes1003 -c 0 --replay cr1-eqiad=/dev/null --config "$CONF"
 [ "$fail" = 0 ] && echo "PASS: completion scripts and the kubectl-like CLI"

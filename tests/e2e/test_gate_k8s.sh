@@ -20,6 +20,8 @@ exec 7> "$api/stdin"
 for i in $(seq 1 600); do grep -q '^READY ' "$api/ready" 2>/dev/null && break; sleep 0.1; done
 read -r ready https silent < "$api/ready" || true
 [ "${ready:-}" = READY ] || { echo "FAIL: the Kubernetes API stand-in did not start: $(cat "$api/server.err")"; exit 1; }
+# --since @$SSHD_START must not be in the future (a usage error since issue 13).
+while [ "$(date +%s)" -lt "$SSHD_START" ]; do sleep 0.1; done
 
 kubeconfig() { # NAME CA_FILE
   cat > "$api/$1" <<KC
