@@ -269,9 +269,13 @@ std::string_view to_string(NeighborFormat format) noexcept
   return "none";
 }
 
+namespace {
+InputFormat detect_base(std::string_view content) noexcept;
+}
+
 NeighborFormat detect_neighbor_format(std::string_view content) noexcept
 {
-  const auto format = detect_format(content);
+  const auto format = detect_base(content);
   if (format == InputFormat::junos_xml) {
     const auto peer = first_peer(content);
     return !peer.empty() && is_detail_peer(peer) ? NeighborFormat::junos_neighbor_xml : NeighborFormat::none;
@@ -295,11 +299,30 @@ std::string_view to_string(InputFormat format) noexcept
     return "pcap";
   case InputFormat::unknown:
     return "unknown";
+  case InputFormat::junos_neighbor_xml:
+    return "junos-neighbor-xml";
+  case InputFormat::junos_neighbor_text:
+    return "junos-neighbor-text";
   }
   return "unknown";
 }
 
 InputFormat detect_format(std::string_view content) noexcept
+{
+  switch (detect_neighbor_format(content)) {
+  case NeighborFormat::junos_neighbor_xml:
+    return InputFormat::junos_neighbor_xml;
+  case NeighborFormat::junos_neighbor_text:
+    return InputFormat::junos_neighbor_text;
+  case NeighborFormat::none:
+    break;
+  }
+  return detect_base(content);
+}
+
+namespace {
+
+InputFormat detect_base(std::string_view content) noexcept
 {
   if (has_pcap_magic(content)) {
     return InputFormat::pcap;
@@ -346,5 +369,7 @@ InputFormat detect_format(std::string_view content) noexcept
   }
   return InputFormat::unknown;
 }
+
+} // namespace
 
 } // namespace bgpwatch::bgp

@@ -7,9 +7,10 @@
 
 namespace bgpwatch::bgp {
 
-enum class InputFormat { junos_xml, junos_text, bird, pcap, unknown };
+enum class InputFormat { junos_xml, junos_text, bird, pcap, unknown, junos_neighbor_xml, junos_neighbor_text };
 
-// "junos-xml", "junos-text", "bird", "pcap", "unknown" (the SPEC's names).
+// "junos-xml", "junos-text", "bird", "pcap", "unknown", "junos-neighbor-xml",
+// "junos-neighbor-text" (the SPEC's names).
 std::string_view to_string(InputFormat format) noexcept;
 
 // pcap / pcapng by magic number; Junos XML when the first element (after an
@@ -22,13 +23,14 @@ std::string_view to_string(InputFormat format) noexcept;
 // line is the summary header ("Groups: N Peers: N ..."), the peer table
 // header ("Peer AS InPkt ..."), a `show bgp summary` command echo, or when
 // the first non-blank line starts with an IP address (a `| match` paste).
-// Anything else is unknown.
+// Anything else is unknown. Neighbor detail (detect_neighbor_format below)
+// is told apart first: junos-neighbor-xml / junos-neighbor-text.
 InputFormat detect_format(std::string_view content) noexcept;
 
-// The Junos neighbor-detail formats (issue 14): "junos-neighbor-xml" for a
-// <get-bgp-neighbor-information> reply, "junos-neighbor-text" for `show bgp
-// neighbor` text. Kept apart from InputFormat until every exhaustive switch
-// over it (collector/) learns them; `parse` asks this first.
+// The Junos neighbor-detail formats alone (issue 14): "junos-neighbor-xml"
+// for a <get-bgp-neighbor-information> reply, "junos-neighbor-text" for
+// `show bgp neighbor` text; detect_format gives the same answer as
+// InputFormat values.
 enum class NeighborFormat { none, junos_neighbor_xml, junos_neighbor_text };
 std::string_view to_string(NeighborFormat format) noexcept; // "none" and the names above
 

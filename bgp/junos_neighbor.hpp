@@ -34,6 +34,18 @@ Expected<Summary, ParseError> parse_junos_neighbor_xml(std::string_view xml);
 // blank, prompt/command and banner lines are accepted.
 Expected<Summary, ParseError> parse_junos_neighbor_text(std::string_view text);
 
+// Folds neighbor detail into a poll's summary sessions (the gate's router
+// view asks the summary, then the detail of each expected peer). For each
+// summary session, the detail peer with the same address (and instance,
+// when both name one) gives its neighbor facts and has_detail = true; RIB
+// states are matched by table name. The summary's state, uptime and
+// counters stay. A detail peer whose state differs from the summary's (the
+// session moved between the two RPCs) is not merged: that session keeps
+// has_detail = false and route-level readiness calls it unknown until the
+// next poll. Detail peers absent from the summary are not added. Returns
+// the number of summary sessions that got detail.
+std::size_t merge_neighbor_detail(std::vector<Session>& sessions, const std::vector<Session>& detail);
+
 // Space-separated words ("inet-unicast inet6-unicast", "<Sync Idled>"
 // without the angle brackets); empty text gives an empty list.
 std::vector<std::string> split_words(std::string_view text);

@@ -458,6 +458,50 @@ std::vector<std::string> split_words(std::string_view text)
   return out;
 }
 
+std::size_t merge_neighbor_detail(std::vector<Session>& sessions, const std::vector<Session>& detail)
+{
+  std::size_t merged = 0;
+  for (auto& s : sessions) {
+    const auto d = std::find_if(detail.begin(), detail.end(), [&](const Session& x) {
+      return x.address == s.address && (!x.instance || !s.instance || *x.instance == *s.instance);
+    });
+    if (d == detail.end() || d->state != s.state) {
+      continue;
+    }
+    s.has_detail = true;
+    s.last_state = d->last_state;
+    if (d->last_error) {
+      s.last_error = d->last_error;
+    }
+    s.peer_flags = d->peer_flags;
+    s.options = d->options;
+    s.restart_time_received = d->restart_time_received;
+    s.stale_route_time = d->stale_route_time;
+    s.restart_negotiated = d->restart_negotiated;
+    s.end_of_rib_received = d->end_of_rib_received;
+    s.end_of_rib_sent = d->end_of_rib_sent;
+    s.restart_flags_received = d->restart_flags_received;
+    if (!s.local_address) {
+      s.local_address = d->local_address;
+    }
+    if (!s.local_as) {
+      s.local_as = d->local_as;
+    }
+    for (const auto& rib : d->ribs) {
+      const auto mine = std::find_if(s.ribs.begin(), s.ribs.end(), [&](const RibCounts& r) { return r.name == rib.name; });
+      if (mine != s.ribs.end()) {
+        mine->state = rib.state;
+      } else if (rib.state) {
+        // A table the summary does not list (a down peer's stale routes):
+        // its state still says a restart is in progress.
+        s.ribs.push_back(rib);
+      }
+    }
+    ++merged;
+  }
+  return merged;
+}
+
 Expected<Summary, ParseError> parse_junos_neighbor_xml(std::string_view xml)
 {
   return NeighborXmlReader(xml).read();

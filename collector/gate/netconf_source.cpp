@@ -79,6 +79,8 @@ std::vector<bgp::RouterObservation> GateNetconfSource::poll(const std::vector<Ro
       if (!slot.source) {
         slot.source = std::make_shared<NetconfSource>(m_config, 1);
       }
+      // The slot is idle here (busy is set below): its poller is not in use.
+      slot.source->poller().set_neighbor_detail(m_neighbor_detail);
       slot.busy = true;
       sources[i] = slot.source;
       slots[i] = &slot;
@@ -109,6 +111,12 @@ std::vector<bgp::RouterObservation> GateNetconfSource::poll(const std::vector<Ro
     t.join();
   }
   return out;
+}
+
+void GateNetconfSource::want_neighbor_detail(std::map<std::string, std::vector<bgp::Address>> peers)
+{
+  std::lock_guard lock(m_mutex);
+  m_neighbor_detail = std::move(peers);
 }
 
 std::string GateNetconfSource::describe() const

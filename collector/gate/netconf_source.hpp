@@ -40,6 +40,7 @@ public:
   std::vector<bgp::RouterObservation> poll(const std::vector<RouterConfig>& routers,
                                            SteadyClock::time_point deadline) override;
   std::string describe() const override;
+  void want_neighbor_detail(std::map<std::string, std::vector<bgp::Address>> peers) override;
 
   // NETCONF sessions opened so far, over all routers.
   std::uint64_t sessions_opened() const;
@@ -71,6 +72,7 @@ private:
   std::size_t m_closing = 0;       // closes started and not finished
   std::uint64_t m_closed_opened = 0; // sessions_opened of the sources already closed
   std::vector<std::thread> m_closers;
+  std::map<std::string, std::vector<bgp::Address>> m_neighbor_detail;
 };
 
 } // namespace bgpwatch::collector

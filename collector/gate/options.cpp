@@ -98,6 +98,18 @@ const std::vector<OptionSpec>& option_table()
        o.require_prefixes = true;
        return {};
      }},
+    {"--require", true, "R",
+     "routes or established: routes (the default of check, wait-established and gate when the routers are "
+     "asked live) also needs End-of-RIB where graceful restart is negotiated (else an accepted prefix), no "
+     "RIB restarting, and stops at once on a terminal state",
+     [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
+       auto r = bgp::parse_require(v);
+       if (!r) {
+         return fail(r.error());
+       }
+       o.require = *r;
+       return {};
+     }},
     {"--family", true, "F", "ipv4, ipv6 or both (default both)",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        if (v != "ipv4" && v != "ipv6" && v != "both") {
@@ -153,11 +165,22 @@ const std::vector<OptionSpec>& option_table()
        }
        ReplaySpec spec{v.substr(0, eq), v.substr(eq + 1)};
        for (const auto& r : o.replays) {
-         if (r.router == spec.router) {
+         if (r.router == spec.router && !r.neighbors) {
            return fail("--replay: router '" + spec.router + "' given twice");
          }
        }
        o.replays.push_back(std::move(spec));
+       return {};
+     }},
+    {"--replay-neighbors", true, "R=FILE",
+     "with --replay: router R's neighbor detail (get-bgp-neighbor-information reply or show bgp neighbor "
+     "text), folded into its summary",
+     [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
+       const auto eq = v.find('=');
+       if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+         return fail("--replay-neighbors: expected ROUTER=FILE, got '" + v + "'");
+       }
+       o.replays.push_back(ReplaySpec{v.substr(0, eq), v.substr(eq + 1), true});
        return {};
      }},
     {"--now", true, "T", "judge uptimes and --since as if it were T (with --replay)",
@@ -289,6 +312,18 @@ Expected<GateCommandLine, std::string> parse_gate_command_line(GateCommand comma
   if (!line.options.since && (command == GateCommand::wait_established || command == GateCommand::gate)) {
     line.options.since = std::string(k_since_auto);
   }
+  if (!line.options.require) {
+    // SPEC: routes is the default of check, wait-established and gate when
+    // the routers are asked live (the gate then asks their neighbor detail).
+    // Sources that carry no router neighbor detail (--replay, --collector,
+    // the node's own bird/wire view) default to established: under routes
+    // they could only ever say Unknown. status shows the sessions as they are.
+    const auto& o = line.options;
+    const bool live_router = (o.source == SourceKind::router || o.source == SourceKind::router_bird)
+                             && o.replays.empty() && !o.collector_url;
+    line.options.require = command != GateCommand::status && live_router ? bgp::Require::routes
+                                                                          : bgp::Require::established;
+  }
   const auto& o = line.options;
   const bool one_poll = command == GateCommand::check || command == GateCommand::status;
   if (one_poll && o.timeout) {
@@ -407,6 +442,7 @@ Expected<bgp::GateOptions, std::string> resolve_gate_options(const GateCliOption
     out.min_uptime += std::chrono::seconds(1);
   }
   out.require_prefixes = options.require_prefixes;
+  out.require = options.require.value_or(bgp::Require::established);
   if (options.collector_url) {
     out.max_age = std::chrono::duration_cast<std::chrono::seconds>(3 * options.interval);
   }

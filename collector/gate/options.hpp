@@ -29,6 +29,7 @@ struct GateCliOptions
   std::optional<std::string> since;                  // --since as written (syntax checked), "auto", "none"
   std::chrono::milliseconds min_uptime{0};           // --min-uptime
   bool require_prefixes = false;                     // --require-prefixes
+  std::optional<bgp::Require> require;               // --require routes|established (default: per command)
   std::string family = "both";                       // --family ipv4|ipv6|both
   SourceKind source = SourceKind::router;            // --source
   std::vector<std::string> bird_sockets;             // --bird-socket (repeatable)

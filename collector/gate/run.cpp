@@ -324,6 +324,15 @@ Expected<GateContext, GateFailure> prepare_sources(GateCommand command, const Gl
     c.netconf = raw;
     c.source = std::move(netconf);
   }
+  if (c.options.require == bgp::Require::routes && c.source) {
+    // The router view asks the neighbor detail of the node's expected
+    // peers after each summary (never the whole table on a gate poll).
+    std::map<std::string, std::vector<bgp::Address>> peers;
+    for (const auto& e : c.expected) {
+      peers[e.router].push_back(e.address);
+    }
+    c.source->want_neighbor_detail(std::move(peers));
+  }
   c.line = std::move(line);
   return c;
 }
@@ -353,7 +362,11 @@ GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
   }
   if (c.second_source) {
     auto second = c.second_source->poll(c.routers, deadline);
-    const bgp::Verdict v2 = bgp::evaluate(c.second_expected, second, now, c.options);
+    // The node's view has no router neighbor detail: it is judged by the
+    // established rule (its route facts are the router's to give).
+    bgp::GateOptions node_options = c.options;
+    node_options.require = bgp::Require::established;
+    const bgp::Verdict v2 = bgp::evaluate(c.second_expected, second, now, node_options);
     merge_second_view(r, v2);
     r.source += " + " + c.second_source->describe();
   }

@@ -215,6 +215,13 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
     if (last.verdict.overall == bgp::Readiness::ready) {
       return finish(last, std::nullopt, std::nullopt);
     }
+    if (last.verdict.terminal()) {
+      // --require routes: a state waiting cannot fix (prefix-limit
+      // teardown, admin shutdown, unconfigured peer): stop now, exit 1.
+      return finish(last, "won't recover by waiting: stopped after "
+                            + std::to_string(polls) + (polls == 1 ? " poll" : " polls"),
+                    to_int(ExitCode::not_ready));
+    }
     const auto next = poll_start + duration_cast<SteadyClock::duration>(interval * (1.0 + jitter(rng)));
     if (now >= deadline || next >= deadline) {
       return finish(last,

@@ -15,11 +15,22 @@ nlohmann::json opt(const std::optional<T>& v)
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+// When the verdict's router was read in this report (for the stale-route budget).
+std::optional<bgp::WallClock::time_point> polled_at_of(const GateReport& report, const bgp::SessionVerdict& v)
+{
+  for (const auto& r : report.routers) {
+    if (r.ok && r.name == v.expected.router) {
+      return r.polled_at;
+    }
+  }
+  return std::nullopt;
+}
+
 nlohmann::json report_body(const GateReport& report)
 {
   nlohmann::json sessions = nlohmann::json::array();
   for (const auto& v : report.verdict.sessions) {
-    sessions.push_back(session_verdict_to_json(v));
+    sessions.push_back(session_verdict_to_json(v, polled_at_of(report, v)));
   }
   nlohmann::json routers = nlohmann::json::array();
   for (const auto& r : report.routers) {
@@ -116,7 +127,7 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
   out += '}';
 }
 
-nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v)
+nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v, std::optional<bgp::WallClock::time_point> polled_at)
 {
   bgp::Session s;
   if (const bgp::Session* p = v.primary()) {
@@ -133,6 +144,11 @@ nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v)
     s.node = v.expected.node;
   }
   auto j = session_to_json(s);
+  if (polled_at) {
+    if (const auto expire = bgp::stale_routes_expire_at(s, *polled_at)) {
+      j["stale_routes_expire_at"] = bgp::format_rfc3339(*expire);
+    }
+  }
   j["readiness"] = std::string(bgp::to_string(v.readiness));
   j["reason"] = std::string(bgp::to_string(v.reason));
   j["text"] = v.text;
@@ -155,7 +171,7 @@ nlohmann::json poll_event(const GateReport& report, std::chrono::milliseconds re
 {
   nlohmann::json sessions = nlohmann::json::array();
   for (const auto& v : report.verdict.sessions) {
-    sessions.push_back(session_verdict_to_json(v));
+    sessions.push_back(session_verdict_to_json(v, polled_at_of(report, v)));
   }
   return {{"event", "poll"},
           {"poll", report.polls},

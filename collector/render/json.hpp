@@ -23,8 +23,11 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
 
 // One expected session: the SPEC session object of what was observed (or,
 // when nothing was, the expected identity with state "Unknown" and nulls),
-// plus "readiness" (ready|not_ready|unknown), "reason" and "text".
-nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& verdict);
+// plus "readiness" (ready|not_ready|unknown), "reason" and "text". With
+// `polled_at` (when its router was read), "stale_routes_expire_at" is the
+// stale-route budget's end (bgp::stale_routes_expire_at) or null.
+nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& verdict,
+                                       std::optional<bgp::WallClock::time_point> polled_at = std::nullopt);
 
 // check/status --format json, and the wait's final event without "event":
 // {"node","site","ready","verdict","exit","reasons","now","since","source",

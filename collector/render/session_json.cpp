@@ -20,7 +20,8 @@ nlohmann::json session_to_json(const bgp::Session& s)
                     {"active", opt(r.active)},
                     {"received", opt(r.received)},
                     {"accepted", opt(r.accepted)},
-                    {"damped", opt(r.damped)}});
+                    {"damped", opt(r.damped)},
+                    {"state", opt(r.state)}});
   }
   nlohmann::json j = {
     {"router", opt(s.router)},
@@ -39,12 +40,22 @@ nlohmann::json session_to_json(const bgp::Session& s)
     {"ribs", std::move(ribs)},
     {"source", std::string(bgp::to_string(s.source))},
     {"instance", opt(s.instance)},
+    // Neighbor detail (issue 14): every source emits every key, null where
+    // it cannot know.
+    {"last_state", opt(s.last_state)},
+    {"last_error", opt(s.last_error)},
+    {"peer_flags", opt(s.peer_flags)},
+    {"options", opt(s.options)},
+    {"restart_time_received", opt(s.restart_time_received)},
+    {"stale_route_time", opt(s.stale_route_time)},
+    {"restart_negotiated", opt(s.restart_negotiated)},
+    {"end_of_rib_received", opt(s.end_of_rib_received)},
+    {"end_of_rib_sent", opt(s.end_of_rib_sent)},
+    {"restart_flags_received", opt(s.restart_flags_received)},
+    {"stale_routes_expire_at", nullptr}, // live views fill it (session_verdict_to_json)
   };
   if (s.protocol) {
     j["protocol"] = *s.protocol;
-  }
-  if (s.last_error) {
-    j["last_error"] = *s.last_error;
   }
   if (s.local_address) {
     j["local_address"] = s.local_address->to_string();

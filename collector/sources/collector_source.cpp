@@ -295,7 +295,20 @@ Expected<bgp::Session, std::string> session_from_json(const nlohmann::json& j)
   BGPWATCH_FIELD(input_messages, std::uint64_t, "input_messages")
   BGPWATCH_FIELD(output_messages, std::uint64_t, "output_messages")
   BGPWATCH_FIELD(output_queue, std::uint64_t, "output_queue")
+  // Neighbor detail (issue 14); a session that carries any of it was read
+  // with detail.
+  BGPWATCH_FIELD(last_state, std::string, "last_state")
+  BGPWATCH_FIELD(last_error, std::string, "last_error")
+  BGPWATCH_FIELD(restart_time_received, std::uint32_t, "restart_time_received")
+  BGPWATCH_FIELD(stale_route_time, std::uint32_t, "stale_route_time")
+  BGPWATCH_FIELD(restart_flags_received, std::string, "restart_flags_received")
+  BGPWATCH_FIELD(peer_flags, std::vector<std::string>, "peer_flags")
+  BGPWATCH_FIELD(options, std::vector<std::string>, "options")
+  BGPWATCH_FIELD(restart_negotiated, std::vector<std::string>, "restart_negotiated")
+  BGPWATCH_FIELD(end_of_rib_received, std::vector<std::string>, "end_of_rib_received")
+  BGPWATCH_FIELD(end_of_rib_sent, std::vector<std::string>, "end_of_rib_sent")
 #undef BGPWATCH_FIELD
+  s.has_detail = s.last_state || s.peer_flags || s.options || s.restart_negotiated || s.end_of_rib_received;
   if (j.contains("ribs") && j["ribs"].is_array()) {
     for (const auto& rj : j["ribs"]) {
       bgp::RibCounts rib;
@@ -312,6 +325,11 @@ Expected<bgp::Session, std::string> session_from_json(const nlohmann::json& j)
           || !get("damped", rib.damped)) {
         return Unexpected("bad rib counters for " + address);
       }
+      auto state = optional_field<std::string>(rj, "state");
+      if (!state) {
+        return Unexpected("bad rib state for " + address);
+      }
+      rib.state = *state;
       s.ribs.push_back(std::move(rib));
     }
   }

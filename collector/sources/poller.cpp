@@ -2,6 +2,8 @@
 // sessions, bounded workers, deadlines and reconnect backoff.
 #include "collector/sources/poller.hpp"
 
+#include "bgp/junos_neighbor.hpp"
+
 #include "bgp/junos.hpp"
 #include "netconf/client.hpp"
 
@@ -288,6 +290,34 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
     }
     if (!state.last_error.empty()) {
       spdlog::info("router={} readable again", router.name);
+    }
+    // --require routes (issue 14): the neighbor detail of each wanted peer,
+    // on the same session, by the same deadline. A detail that cannot be
+    // read leaves its sessions without detail (unknown under routes), it
+    // does not make the router unreadable: the summary was read.
+    if (const auto wanted = m_neighbor_detail.find(router.name); wanted != m_neighbor_detail.end()) {
+      std::vector<bgp::Session> detail;
+      for (const auto& address : wanted->second) {
+        const std::string rpc = "<get-bgp-neighbor-information><neighbor-address>" + address.to_string()
+                                + "</neighbor-address></get-bgp-neighbor-information>";
+        auto neighbor = state.client->rpc(rpc, deadline);
+        if (!neighbor) {
+          spdlog::debug("router={} peer={} no neighbor detail: {}", router.name, address.to_string(),
+                        neighbor.error().message);
+          if (!state.client->usable()) {
+            break;
+          }
+          continue;
+        }
+        auto parsed = bgp::parse_junos_neighbor_xml(*neighbor);
+        if (!parsed) {
+          spdlog::debug("router={} peer={} unparsable neighbor detail: {}", router.name, address.to_string(),
+                        parsed.error().to_string());
+          continue;
+        }
+        detail.insert(detail.end(), parsed->sessions.begin(), parsed->sessions.end());
+      }
+      bgp::merge_neighbor_detail(summary->sessions, detail);
     }
     state.failures = 0;
     state.last_error.clear();

@@ -62,6 +62,15 @@ public:
   std::vector<PollResult> poll_detailed(const std::vector<RouterConfig>& routers,
                                         SteadyClock::time_point deadline);
 
+  // After each router's summary, ask <get-bgp-neighbor-information> with
+  // <neighbor-address> for each of these peers (router name -> addresses)
+  // on the same session and deadline, and fold the detail into the
+  // sessions (bgp::merge_neighbor_detail). Call between polls.
+  void set_neighbor_detail(std::map<std::string, std::vector<bgp::Address>> peers)
+  {
+    m_neighbor_detail = std::move(peers);
+  }
+
   // SSH sessions opened so far (persistent sessions: stays at the number
   // of routers while they are healthy).
   std::uint64_t sessions_opened() const noexcept
@@ -81,6 +90,7 @@ private:
   std::mutex m_mutex; // guards m_routers
   std::map<std::string, std::shared_ptr<RouterState>> m_routers;
   std::atomic<std::uint64_t> m_sessions_opened{0};
+  std::map<std::string, std::vector<bgp::Address>> m_neighbor_detail;
   // Parsing is CPU only and the biggest transient allocation of a poll (a
   // DOM of a 2,000-peer reply is several MB): at most one parse per core at
   // once, however many replies arrive together (all routers at start-up).

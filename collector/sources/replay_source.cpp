@@ -1,6 +1,8 @@
 // collector/sources/replay_source.cpp: saved replies as a StateSource (see .hpp).
 #include "collector/sources/replay_source.hpp"
 
+#include "bgp/junos_neighbor.hpp"
+
 #include "bgp/junos.hpp"
 
 #include <algorithm>
@@ -32,6 +34,12 @@ Expected<ParsedInput, std::string> parse_saved_reply(const std::string& path, st
   case bgp::InputFormat::junos_text:
     parsed = bgp::parse_junos_text(content);
     break;
+  case bgp::InputFormat::junos_neighbor_xml:
+    parsed = bgp::parse_junos_neighbor_xml(content);
+    break;
+  case bgp::InputFormat::junos_neighbor_text:
+    parsed = bgp::parse_junos_neighbor_text(content);
+    break;
   case bgp::InputFormat::bird:
   case bgp::InputFormat::pcap:
     return Unexpected(path + ": " + std::string(bgp::to_string(out.format))
@@ -61,31 +69,49 @@ std::vector<bgp::RouterObservation> ReplaySource::poll(const std::vector<RouterC
     o.router = router.name;
     o.polled_at = m_now;
     o.request_sent_at = m_now; // a saved reply is judged as if asked for at --now
-    const ReplaySpec* spec = nullptr;
+    // Every file given for the router: the last summary is the sessions, and
+    // neighbor-detail files (issue 14) are folded into it; detail alone
+    // stands for itself.
+    std::vector<const ReplaySpec*> specs;
     for (const auto& r : m_replays) {
       if (r.router == router.name) {
-        spec = &r;
+        specs.push_back(&r);
       }
     }
-    if (spec == nullptr) {
+    if (specs.empty()) {
       o.error = "no --replay file for " + router.name + " (with --replay nothing is asked over the network)";
       out.push_back(std::move(o));
       continue;
     }
-    auto content = read_input_file(spec->file, bgp::k_max_input_bytes);
-    if (!content) {
-      o.error = content.error();
+    std::optional<std::vector<bgp::Session>> summary;
+    std::vector<bgp::Session> detail;
+    for (const auto* spec : specs) {
+      auto content = read_input_file(spec->file, bgp::k_max_input_bytes);
+      if (!content) {
+        o.error = content.error();
+        break;
+      }
+      auto parsed = parse_saved_reply(spec->file, *content);
+      if (!parsed) {
+        o.error = parsed.error();
+        break;
+      }
+      if (parsed->format == bgp::InputFormat::junos_neighbor_xml
+          || parsed->format == bgp::InputFormat::junos_neighbor_text) {
+        detail.insert(detail.end(), parsed->summary.sessions.begin(), parsed->summary.sessions.end());
+      } else {
+        summary = std::move(parsed->summary.sessions);
+      }
+    }
+    if (!o.error.empty()) {
       out.push_back(std::move(o));
       continue;
     }
-    auto parsed = parse_saved_reply(spec->file, *content);
-    if (!parsed) {
-      o.error = parsed.error();
-      out.push_back(std::move(o));
-      continue;
+    if (summary) {
+      bgp::merge_neighbor_detail(*summary, detail);
     }
     o.readable = true;
-    o.sessions = std::move(parsed->summary.sessions);
+    o.sessions = summary ? std::move(*summary) : std::move(detail);
     for (auto& s : o.sessions) {
       s.router = router.name;
     }

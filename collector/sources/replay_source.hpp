@@ -22,6 +22,7 @@ struct ReplaySpec
 {
   std::string router; // RouterConfig::name it stands for
   std::string file;   // path; "-" is not accepted (several replays, one stdin)
+  bool neighbors = false; // --replay-neighbors: neighbor detail for the router's summary
 };
 
 

@@ -10,6 +10,7 @@
 #include "collector/config/config.hpp"
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ public:
 
   // For messages: "NETCONF to 2 routers", "replay files", "collector http://...".
   virtual std::string describe() const = 0;
+
+  // --require routes (issue 14): after each summary, also ask each router
+  // for the neighbor detail of these peers (router name -> addresses). A
+  // source that cannot ignores it: its sessions keep has_detail = false.
+  virtual void want_neighbor_detail(std::map<std::string, std::vector<bgp::Address>> peers)
+  {
+    (void)peers;
+  }
 };
 
 // The node's own view (BIRD control sockets, BGP on the wire). Sessions have

@@ -105,7 +105,8 @@ void check_golden(const std::string& name)
     down += s.state == S::established ? 0 : 1;
     sessions.push_back(session_json(s));
   }
-  const nlohmann::json doc = {{"format", name.ends_with(".xml") ? "junos-neighbor-xml" : "junos-neighbor-text"},
+  // The format `parse` reports: what detection says (an empty reply reads as a summary).
+  const nlohmann::json doc = {{"format", std::string(to_string(detect_format(neighbor_fixture(name))))},
                               {"groups", nullptr},
                               {"peers", nullptr},
                               {"down_peers", nullptr},
@@ -418,12 +419,15 @@ TEST_CASE("detect: neighbor formats")
                            "two_families_srx_cluster.xml", "bad_restart_time.xml", "bad_missing_state.xml"}) {
     CAPTURE(name);
     CHECK(detect_neighbor_format(neighbor_fixture(name)) == N::junos_neighbor_xml);
-    CHECK(detect_format(neighbor_fixture(name)) == InputFormat::junos_xml);
+    CHECK(detect_format(neighbor_fixture(name)) == InputFormat::junos_neighbor_xml);
   }
   for (const char* name : {"established_gr.txt", "ipv6_pending_and_down.txt", "shutdown.txt", "bad_restart_time.txt"}) {
     CAPTURE(name);
     CHECK(detect_neighbor_format(neighbor_fixture(name)) == N::junos_neighbor_text);
+    CHECK(detect_format(neighbor_fixture(name)) == InputFormat::junos_neighbor_text);
   }
+  CHECK(detect_format(neighbor_fixture("empty_reply.xml")) == InputFormat::junos_xml);
+  CHECK(to_string(InputFormat::junos_neighbor_xml) == "junos-neighbor-xml");
   // An empty reply or an error reads the same as a summary's: not neighbor detail.
   CHECK(detect_neighbor_format(neighbor_fixture("empty_reply.xml")) == N::none);
   CHECK(detect_neighbor_format(neighbor_fixture("rpc_error.xml")) == N::none);
@@ -438,4 +442,52 @@ TEST_CASE("detect: neighbor formats")
   CHECK(detect_neighbor_format("Peer: banana AS 1\n") == N::none);
   CHECK(to_string(N::junos_neighbor_xml) == "junos-neighbor-xml");
   CHECK(to_string(N::junos_neighbor_text) == "junos-neighbor-text");
+}
+
+TEST_CASE("merge_neighbor_detail: summary state and counters stay, detail facts come in")
+{
+  const auto summary = parse_junos_xml(fixture("peer_port_suffix.xml"));
+  REQUIRE(summary.has_value());
+  auto sessions = summary->sessions; // 10.64.0.121 Established, 2620:...:121 Established, 10.64.48.52 Active
+  auto detail = parse_fixture("gr_eor_received.xml");  // 10.64.0.121 Established, GR + EoR
+  REQUIRE(detail.has_value());
+  auto more = parse_fixture("no_gr_ipv6_and_down.xml"); // 2620:...:121 Established; 10.64.48.52 Active
+  REQUIRE(more.has_value());
+  auto all = detail->sessions;
+  all.insert(all.end(), more->sessions.begin(), more->sessions.end());
+  CHECK(merge_neighbor_detail(sessions, all) == 3);
+  const auto& v4 = sessions[0];
+  CHECK(v4.has_detail);
+  CHECK(v4.uptime_seconds == 1933);           // from the summary
+  CHECK(v4.input_messages == 220u);           // the summary's counters stay
+  CHECK(v4.restart_negotiated == Words{"inet-unicast"});
+  CHECK(v4.end_of_rib_received == Words{"inet-unicast"});
+  REQUIRE(v4.ribs.size() == 1);
+  CHECK(v4.ribs[0].state == "BGP restart is complete");
+  CHECK(v4.ribs[0].accepted == 1u);
+  CHECK(sessions[2].last_error == "Hold Timer Expired Error");
+  CHECK(sessions[2].uptime_seconds == 41);
+
+  // The state moved between the two RPCs: not merged, fail closed.
+  auto again = summary->sessions;
+  auto moved = detail->sessions;
+  moved[0].state = SessionState::active;
+  CHECK(merge_neighbor_detail(again, moved) == 0);
+  CHECK_FALSE(again[0].has_detail);
+  CHECK_FALSE(again[0].restart_negotiated.has_value());
+
+  // A down peer's stale table is added with its state.
+  auto down = summary->sessions;
+  Session stale = down[2];
+  stale.has_detail = true;
+  stale.restart_time_received = 120;
+  RibCounts rib;
+  rib.name = "inet.0";
+  rib.accepted = 1;
+  rib.state = "BGP restart in progress";
+  stale.ribs = {rib};
+  CHECK(merge_neighbor_detail(down, {stale}) == 1);
+  REQUIRE(down[2].ribs.size() == 1);
+  CHECK(down[2].ribs[0].state == "BGP restart in progress");
+  CHECK(down[2].restart_time_received == 120u);
 }

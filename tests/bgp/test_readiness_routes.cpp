@@ -222,7 +222,7 @@ TEST_CASE("require routes: table of single-session cases")
      "cr1-eqiad ipv4 10.64.32.23 Established for 30s"},
     {"Idle without terminal words: plain not_established",
      with([](Session& s) { s.state = SessionState::idle; }), Readiness::not_ready, Reason::not_established, false,
-     "cr1-eqiad ipv4 10.64.32.23 Idle for 30s"},
+     "cr1-eqiad ipv4 10.64.32.23 Idle for 30s, routes kept stale for 1m30s more"},
     {"Established with Idled flag is not terminal", with([](Session& s) { s.peer_flags = Words{"Idled"}; }),
      Readiness::ready, Reason::ready, false, "cr1-eqiad ipv4 10.64.32.23 Established for 30s"},
     {"state Unknown stays unknown", with([](Session& s) {

@@ -62,6 +62,25 @@ for f in "${inputs[@]}"; do
   fi
 done
 
+# Neighbor detail (issue 14): fixtures/junos-neighbor/<case>.<ext> against
+# <case>_<ext>.json beside it (the same goldens tests/bgp checks field by
+# field); bad_* must fail with exit 3 and nothing on stdout.
+for f in "$BGPWATCH_FIXTURES"/junos-neighbor/*.xml "$BGPWATCH_FIXTURES"/junos-neighbor/*.txt; do
+  case_name=$(basename "$f" | tr . _)
+  "$BGPWATCH" --format json parse "$f" > "$work/out.json" 2> "$work/err"; rc=$?
+  case $(basename "$f") in
+    bad_*|rpc_error*)
+      checked=$((checked + 1))
+      if [ $rc != 3 ] || [ -s "$work/out.json" ]; then
+        echo "FAIL: $case_name: exit $rc (want 3, nothing on stdout)"; fail=$((fail + 1))
+      fi
+      continue;;
+  esac
+  [ $rc = 0 ] || { echo "FAIL: $case_name: exit $rc: $(cat "$work/err")"; fail=$((fail + 1)); continue; }
+  mask < "$work/out.json" > "$work/masked.json"
+  compare "${f%/*}/$case_name.json" "$work/masked.json" ""
+done
+
 # Goldens must not outlive their fixtures.
 for g in "$GOLDEN"/*.json "$GOLDEN"/*.err; do
   base=$(basename "${g%.*}")
