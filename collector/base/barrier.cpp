@@ -15,7 +15,7 @@ namespace bgpwatch::collector {
 namespace {
 
 std::atomic<BarrierOutput> g_output{BarrierOutput::stderr_line};
-std::atomic_flag g_exiting = ATOMIC_FLAG_INIT;
+std::atomic_flag g_exiting; // C++20: starts clear
 
 constexpr std::size_t k_max_what = 400;
 

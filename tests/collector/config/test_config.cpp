@@ -271,7 +271,7 @@ TEST_CASE("config: every refusal names file, line, key and reason")
      "calico_node_selector)"},
     // --since auto's pod selector (issue 13).
     {k_sites + "inventory:\n  kubernetes: {in_cluster: true, calico_node_selector: \"\"}\n",
-     "t.yaml:6: inventory.kubernetes.calico_node_selector: bad label selector '': empty (e.g. k8s-app=calico-node)"},
+     "t.yaml:6: inventory.kubernetes.calico_node_selector: must not be empty"},
     {k_sites + "inventory:\n  kubernetes: {in_cluster: true, calico_node_selector: k8s-app}\n",
      "t.yaml:6: inventory.kubernetes.calico_node_selector: bad label selector 'k8s-app': term 'k8s-app' is not "
      "KEY=VALUE or KEY!=VALUE (e.g. k8s-app=calico-node)"},
