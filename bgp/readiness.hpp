@@ -42,7 +42,15 @@ struct RouterObservation
   std::string error;
   WallClock::time_point polled_at{}; // when the data was read (uptimes are relative to it)
   std::vector<Session> sessions;
+  // The latest instant the source's own clock put on this data (a
+  // collector's `now`, its `up_since` stamps), when it is another machine's
+  // clock. Data stamped later than the judge's now + k_max_clock_skew is
+  // Unknown (clock_skew): a clock running ahead would pass --since.
+  std::optional<WallClock::time_point> source_clock;
 };
+
+// How far ahead of our clock another machine's stamps may be (SPEC: 2 s).
+inline constexpr std::chrono::seconds k_max_clock_skew{2};
 
 struct GateOptions
 {
@@ -75,6 +83,7 @@ enum class Reason : std::uint8_t {
   state_unknown,     // the source listed the peer with state Unknown (unknown)
   peer_as_unknown,   // the source gives no peer AS, so a mismatch cannot be ruled out (unknown)
   prefixes_unknown,  // --require-prefixes but the source gives no accepted-prefix count (unknown)
+  clock_skew,        // the data is stamped later than now + k_max_clock_skew (unknown)
 };
 std::string_view to_string(Reason r) noexcept;
 

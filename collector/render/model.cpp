@@ -47,6 +47,8 @@ std::string_view reason_phrase(bgp::Reason r) noexcept
     return "peer AS unknown";
   case bgp::Reason::prefixes_unknown:
     return "prefixes unknown";
+  case bgp::Reason::clock_skew:
+    return "clock skew";
   }
   return "";
 }

@@ -328,21 +328,3 @@ TEST_CASE("collector state: the node view judges with max_age")
   CHECK(old["sessions"][0]["reason"] == "stale");
 }
 
-TEST_CASE("collector URLs")
-{
-  auto u = parse_http_url("http://127.0.0.1:9179");
-  REQUIRE(u.has_value());
-  CHECK(u->host == "127.0.0.1");
-  CHECK(u->port == "9179");
-  CHECK(u->path.empty());
-  u = parse_http_url("http://[::1]:9180/bgpwatch/");
-  REQUIRE(u.has_value());
-  CHECK(u->host == "::1");
-  CHECK(u->port == "9180");
-  CHECK(u->path == "/bgpwatch");
-  u = parse_http_url("http://collector.example");
-  REQUIRE(u.has_value());
-  CHECK(u->port == "80");
-  CHECK(parse_http_url("https://x").error() == "collector URL 'https://x' must start with http://");
-  CHECK(parse_http_url("http://x:y").error() == "collector URL 'http://x:y' is not http://HOST[:PORT][/PATH]");
-}
