@@ -358,6 +358,17 @@ SessionVerdict judge_expected(const ExpectedSession& e, std::span<const RouterOb
              + (it->error.empty() ? std::string() : ": " + it->error);
     return v;
   }
+  // Before the age check: data from the future has a negative age.
+  const auto stamped = std::max(it->polled_at, it->source_clock.value_or(it->polled_at));
+  if (stamped > now + k_max_clock_skew) {
+    v.readiness = Readiness::unknown;
+    v.reason = Reason::clock_skew;
+    v.text = who + " Unknown: clock_skew: data stamped "
+             + format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(stamped - now))
+             + " after our clock (" + format_rfc3339(stamped) + " > " + format_rfc3339(now) + "; max skew "
+             + format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(k_max_clock_skew)) + ")";
+    return v;
+  }
   if (o.max_age && now - it->polled_at > *o.max_age) {
     v.readiness = Readiness::unknown;
     v.reason = Reason::stale;
@@ -455,6 +466,8 @@ std::string_view to_string(Reason r) noexcept
     return "terminal:unconfigured";
   case Reason::detail_unknown:
     return "detail_unknown";
+  case Reason::clock_skew:
+    return "clock_skew";
   }
   return "unknown";
 }

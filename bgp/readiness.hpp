@@ -48,6 +48,11 @@ struct RouterObservation
   // polled_at (a replay file, whose polled_at is --now).
   std::optional<WallClock::time_point> request_sent_at;
   std::vector<Session> sessions;
+  // The latest instant the source's own clock put on this data (a
+  // collector's `now`, its `up_since` stamps), when it is another machine's
+  // clock. Data stamped later than the judge's now + k_max_clock_skew is
+  // Unknown (clock_skew): a clock running ahead would pass --since.
+  std::optional<WallClock::time_point> source_clock;
 };
 
 // --require (issue 14): what "ready" means for one session.
@@ -60,6 +65,8 @@ struct RouterObservation
 enum class Require : std::uint8_t { established, routes };
 std::string_view to_string(Require r) noexcept; // "established" / "routes"
 Expected<Require, std::string> parse_require(std::string_view text);
+// How far ahead of our clock another machine's stamps may be (SPEC: 2 s).
+inline constexpr std::chrono::seconds k_max_clock_skew{2};
 
 struct GateOptions
 {
@@ -102,6 +109,7 @@ enum class Reason : std::uint8_t {
   terminal_admin_shutdown, // administratively shut down on the router (not_ready, terminal)
   terminal_unconfigured,   // the router has no neighbor statement for the peer (not_ready, terminal)
   detail_unknown,          // the neighbor detail could not be read (unknown)
+  clock_skew,        // the data is stamped later than now + k_max_clock_skew (unknown)
 };
 // The JSON/text names; terminal reasons are "terminal:prefix_limit",
 // "terminal:admin_shutdown", "terminal:unconfigured".

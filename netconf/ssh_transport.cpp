@@ -3,6 +3,8 @@
 // and the "netconf" subsystem (RFC 6242 3).
 #include "netconf/ssh_transport.hpp"
 
+#include "netconf/resolve.hpp"
+
 #include <libssh/libssh.h>
 
 #include <arpa/inet.h>
@@ -87,6 +89,20 @@ std::string known_hosts_name(const std::string& host, std::uint16_t port)
   return port == 22 ? host : "[" + host + "]:" + std::to_string(port);
 }
 
+// Passed to every private-key import: never prompt. Without a callback,
+// libssh hands OpenSSL a NULL one for legacy PEM keys and OpenSSL asks for
+// the passphrase on the terminal, hanging a worker with no deadline.
+int refuse_passphrase(const char*, char* buf, std::size_t len, int, int, void* userdata)
+{
+  if (len > 0) {
+    buf[0] = '\0';
+  }
+  if (userdata != nullptr) {
+    *static_cast<bool*>(userdata) = true; // asked: the key is encrypted
+  }
+  return -1;
+}
+
 void libssh_init_once()
 {
   static std::once_flag once;
@@ -98,27 +114,30 @@ void libssh_init_once()
 Expected<int, NetconfError> tcp_connect(const std::string& host, std::uint16_t port,
                                         SteadyClock::time_point deadline)
 {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* list = nullptr;
-  const std::string service = std::to_string(port);
-  if (const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &list); rc != 0) {
-    return err(NetconfErrc::resolve, "cannot resolve '" + host + "': " + gai_strerror(rc));
+  // Resolution shares the connect deadline: a slow DNS server cannot
+  // stretch a poll (getaddrinfo itself cannot be cancelled).
+  auto resolved = resolve_with_deadline(host, std::to_string(port), deadline);
+  if (!resolved) {
+    return err(resolved.error().ends_with("(timed out)") ? NetconfErrc::connect_timeout : NetconfErrc::resolve,
+               resolved.error());
   }
   std::string tried;
   bool timed_out = false;
   bool refused = false;
   int connected = -1;
-  for (addrinfo* ai = list; ai != nullptr && connected < 0; ai = ai->ai_next) {
-    const std::string where = address_text(ai->ai_addr);
-    const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+  for (const ResolvedAddress& ra : *resolved) {
+    if (connected >= 0) {
+      break;
+    }
+    const ResolvedAddress* ai = &ra;
+    const auto* addr = reinterpret_cast<const sockaddr*>(&ai->address);
+    const std::string where = address_text(addr);
+    const int fd = ::socket(ai->family, ai->socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->protocol);
     if (fd < 0) {
       tried += (tried.empty() ? "" : "; ") + where + ": " + std::strerror(errno);
       continue;
     }
-    int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
+    int rc = ::connect(fd, addr, ai->length);
     int so_error = rc == 0 ? 0 : errno;
     if (rc != 0 && errno == EINPROGRESS) {
       pollfd p{fd, POLLOUT, 0};
@@ -151,7 +170,6 @@ Expected<int, NetconfError> tcp_connect(const std::string& host, std::uint16_t p
       break;
     }
   }
-  freeaddrinfo(list);
   if (connected >= 0) {
     return connected;
   }
@@ -296,13 +314,22 @@ Expected<std::unique_ptr<SshChannel>, NetconfError> SshChannel::open(const Endpo
   if (options.private_key) {
     credential = "key " + *options.private_key;
     ssh_key key = nullptr;
-    if (ssh_pki_import_privkey_file(options.private_key->c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
-      return err(NetconfErrc::auth_refused, "cannot load private key " + *options.private_key
-                                                + " (missing, unreadable, not a key, or passphrase-protected: "
-                                                  "use ssh-agent for those)");
+    bool encrypted = false;
+    const char* agent = std::getenv("SSH_AUTH_SOCK");
+    if (ssh_pki_import_privkey_file(options.private_key->c_str(), nullptr, refuse_passphrase, &encrypted, &key)
+        == SSH_OK) {
+      rc = ssh_userauth_publickey(s, nullptr, key);
+      ssh_key_free(key);
+    } else if (encrypted && agent != nullptr && *agent != '\0') {
+      // Passphrase-protected: its decrypted copy lives in ssh-agent.
+      credential = "the keys of ssh-agent (" + *options.private_key + " is passphrase-protected)";
+      rc = ssh_userauth_agent(s, nullptr);
+    } else {
+      return err(NetconfErrc::auth_refused,
+                 "cannot load private key " + *options.private_key
+                   + (encrypted ? " (passphrase-protected and no ssh-agent: load it with ssh-add)"
+                                : " (missing, unreadable or not a private key)"));
     }
-    rc = ssh_userauth_publickey(s, nullptr, key);
-    ssh_key_free(key);
   } else if (const char* agent = std::getenv("SSH_AUTH_SOCK"); agent && *agent) {
     credential = "the keys of ssh-agent";
     rc = ssh_userauth_agent(s, nullptr);
@@ -390,6 +417,22 @@ Expected<std::string, NetconfError> SshChannel::read_some(SteadyClock::time_poin
       return err(NetconfErrc::closed, "the server closed the channel");
     }
   }
+}
+
+} // namespace bgpwatch::netconf
+
+namespace bgpwatch::netconf {
+
+PrivateKeyProbe probe_private_key(const std::string& path)
+{
+  libssh_init_once();
+  ssh_key key = nullptr;
+  bool encrypted = false;
+  if (ssh_pki_import_privkey_file(path.c_str(), nullptr, refuse_passphrase, &encrypted, &key) == SSH_OK) {
+    ssh_key_free(key);
+    return PrivateKeyProbe::usable;
+  }
+  return encrypted ? PrivateKeyProbe::encrypted : PrivateKeyProbe::unusable;
 }
 
 } // namespace bgpwatch::netconf

@@ -16,6 +16,12 @@ namespace bgpwatch::netconf {
 Expected<int, NetconfError> tcp_connect(const std::string& host, std::uint16_t port,
                                         SteadyClock::time_point deadline);
 
+// What a private key file is to libssh, found without prompting: usable,
+// passphrase-protected (usable only through ssh-agent), or not a key it
+// can read.
+enum class PrivateKeyProbe : std::uint8_t { usable, encrypted, unusable };
+PrivateKeyProbe probe_private_key(const std::string& path);
+
 class SshChannel final : public Transport
 {
 public:

@@ -5,9 +5,11 @@
 // nowhere; bad arguments are UNKNOWN with a short usage.
 #include "bgp/timeparse.hpp"
 #include "collector/sources/collector_source.hpp"
+#include "collector/sources/local_checks.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/config/config.hpp"
 #include "collector/inventory/inventory.hpp"
+#include "collector/inventory/kubernetes_config.hpp"
 #include "collector/sources/netconf_source.hpp"
 #include "collector/nrpe/plugin.hpp"
 #include "collector/nrpe/options.hpp"
@@ -26,8 +28,13 @@ namespace bgpwatch::collector {
 
 namespace {
 
-// How close to -t a poll that gave up counts as having timed out.
+// How close to its deadline a poll that gave up counts as having timed out.
 constexpr auto k_deadline_slack = std::chrono::milliseconds(500);
+// The watchdog's UNKNOWN line is out this long before -t.
+constexpr auto k_output_margin = std::chrono::milliseconds(300);
+// The sources give up this long before the watchdog, so the check answers
+// itself (with perfdata) rather than the watchdog (without).
+constexpr auto k_answer_margin = std::chrono::milliseconds(500);
 
 int print_result(const CheckResult& result, bool long_output)
 {
@@ -66,8 +73,13 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     spdlog::set_level(options.verbosity + global.verbosity > 1 ? spdlog::level::debug : spdlog::level::info);
   }
 
-  const auto deadline = start + options.timeout;
-  PluginWatchdog watchdog(deadline, options.timeout);
+  // Issue 13 item 8: NRPE's own timeout is -t too, so our UNKNOWN line must
+  // be out by -t - 300 ms (the watchdog's instant) and the check's own
+  // answer, with its perfdata, comes 500 ms before that: the sources' deadline.
+  const auto timeout = std::chrono::duration_cast<SteadyClock::duration>(options.timeout);
+  const auto watchdog_at = start + std::max(timeout - k_output_margin, timeout * 7 / 10);
+  const auto deadline = start + std::max(timeout - k_output_margin - k_answer_margin, timeout / 2);
+  PluginWatchdog watchdog(watchdog_at, options.timeout);
   auto finish = [&](const CheckResult& result) {
     if (!watchdog.claim_output()) {
       return to_int(PluginState::unknown); // the watchdog prints and exits
@@ -77,9 +89,13 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     // rather than blaming the routers one by one.
     const bool incomplete = result.state == PluginState::unknown;
     if (SteadyClock::now() >= deadline || (incomplete && SteadyClock::now() >= deadline - k_deadline_slack)) {
-      const std::string line = PluginWatchdog::timeout_line(options.timeout, watchdog.waiting()) + "\n";
-      std::fwrite(line.data(), 1, line.size(), stdout);
-      std::fflush(stdout);
+      // The timeout line, with whatever perfdata this check has (the
+      // sessions it could read), then the reasons as long output.
+      CheckResult timed_out = result;
+      timed_out.state = PluginState::unknown;
+      timed_out.summary = PluginWatchdog::timeout_line(options.timeout, watchdog.waiting())
+                            .substr(std::string_view("BGPWATCH UNKNOWN - ").size());
+      print_result(timed_out, options.long_output);
       // Workers may still be blocked on the router that made us late: do
       // not wait for them (or their sessions' close) past -t.
       std::_Exit(to_int(PluginState::unknown));
@@ -94,6 +110,11 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     return finish(unknown_result("configuration: " + config.error().to_string()));
   }
 
+  if (config->inventory.kubernetes) {
+    if (auto local = check_kubernetes_local(*config->inventory.kubernetes); !local) {
+      return finish(unknown_result(local.error()));
+    }
+  }
   bgp::WallClock::time_point now = bgp::WallClock::now();
   std::unique_ptr<StateSource> source;
   if (!options.replay.empty()) {
@@ -111,9 +132,21 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
     source = std::make_unique<ReplaySource>(std::move(replays), now);
   } else if (options.collector) {
     // SPEC: collector data older than 3 intervals is Unknown (fail closed).
+    auto url = parse_collector_url(*options.collector);
+    if (!url) {
+      return finish(unknown_result("--collector: " + url.error()));
+    }
+    auto client = load_collector_client(config->collector_client);
+    if (!client) {
+      return finish(unknown_result(client.error()));
+    }
     source = make_collector_source(*options.collector,
-                                   std::chrono::duration_cast<std::chrono::seconds>(3 * config->collector.interval));
+                                   std::chrono::duration_cast<std::chrono::seconds>(3 * config->collector.interval),
+                                   std::move(*client));
   } else {
+    if (auto local = check_netconf_local(config->netconf); !local) {
+      return finish(unknown_result(local.error()));
+    }
     source = std::make_unique<NetconfSource>(config->netconf);
   }
 

@@ -6,6 +6,7 @@
 #include "bgp/timeparse.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/config/config.hpp"
+#include "collector/sources/local_checks.hpp"
 #include "collector/base/exit_code.hpp"
 #include "collector/inventory/inventory.hpp"
 #include "collector/base/logging.hpp"
@@ -211,6 +212,11 @@ int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
     routers = std::move(one);
   }
 
+  // Local mistakes are usage errors, found before any connection.
+  if (auto local = check_netconf_local(config->netconf); !local) {
+    std::cerr << "bgpwatch summary: " << local.error() << "\n";
+    return to_int(ExitCode::usage);
+  }
   // Worst case per router: TCP connect, SSH set-up + hello, one RPC.
   const auto& nc = config->netconf;
   const auto deadline = SteadyClock::now() + nc.connect_timeout + 2 * nc.rpc_timeout + std::chrono::seconds(1);

@@ -266,12 +266,14 @@ public:
         BGPWATCH_TRY(inventory(kv.second, config));
       } else if (key == "collector") {
         BGPWATCH_TRY(collector(kv.second, config.collector));
+      } else if (key == "collector_client") {
+        BGPWATCH_TRY(collector_client(kv.second, config.collector_client));
       } else if (key == "routers") {
         return fail(kv.first, key,
                     "routers belong to a site: write them under sites.SITE.routers (a router in no site "
                     "serves no node)");
       } else {
-        return unknown_key(kv.first, "", key, "sites, netconf, inventory, collector");
+        return unknown_key(kv.first, "", key, "sites, netconf, inventory, collector, collector_client");
       }
     }
     if (!have_sites) {
@@ -854,9 +856,67 @@ private:
         out.listen = text;
       } else if (key == "interval") {
         BGPWATCH_TRY(duration(kv.second, sub, out.interval));
+      } else if (key == "tls") {
+        BGPWATCH_TRY(expect_map(kv.second, sub));
+        CollectorTls tls;
+        std::set<std::string> tls_seen;
+        for (const auto& t : kv.second) {
+          std::string tkey;
+          BGPWATCH_TRY(key_of(t.first, sub, tls_seen, tkey));
+          if (tkey == "cert") {
+            BGPWATCH_TRY(file_path(t.second, join(sub, tkey), tls.cert));
+          } else if (tkey == "key") {
+            BGPWATCH_TRY(file_path(t.second, join(sub, tkey), tls.key));
+          } else {
+            return unknown_key(t.first, sub, tkey, "cert, key");
+          }
+        }
+        if (tls.cert.empty() || tls.key.empty()) {
+          return fail(kv.first, sub, std::string("needs both cert and key (missing ") + (tls.cert.empty() ? "cert" : "key")
+                                       + ")");
+        }
+        out.tls = std::move(tls);
+      } else if (key == "token_file") {
+        std::string value;
+        BGPWATCH_TRY(file_path(kv.second, sub, value));
+        out.token_file = value;
       } else {
-        return unknown_key(kv.first, path, key, "listen, interval");
+        return unknown_key(kv.first, path, key, "listen, interval, tls, token_file");
       }
+    }
+    return {};
+  }
+
+  Result collector_client(const YAML::Node& node, CollectorClientConfig& out)
+  {
+    const std::string path = "collector_client";
+    BGPWATCH_TRY(expect_map(node, path));
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      std::string key;
+      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
+      const std::string sub = join(path, key);
+      std::string value;
+      if (key == "ca") {
+        BGPWATCH_TRY(file_path(kv.second, sub, value));
+        out.ca = value;
+      } else if (key == "token_file") {
+        BGPWATCH_TRY(file_path(kv.second, sub, value));
+        out.token_file = value;
+      } else {
+        return unknown_key(kv.first, path, key, "ca, token_file");
+      }
+    }
+    return {};
+  }
+
+  // A file the daemon or a client reads later: an absolute path (a
+  // relative one would depend on the working directory of a service).
+  Result file_path(const YAML::Node& node, const std::string& path, std::string& out) const
+  {
+    BGPWATCH_TRY(string(node, path, out));
+    if (out.front() != '/') {
+      return fail(node, path, "'" + out + "' is not an absolute path");
     }
     return {};
   }

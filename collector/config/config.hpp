@@ -84,10 +84,25 @@ struct InventoryConfig
   std::optional<DnsSource> dns;
 };
 
+struct CollectorTls
+{
+  std::string cert; // PEM certificate chain the collector presents
+  std::string key;  // its PEM private key (a secret file: mode 0600)
+};
+
 struct CollectorConfig
 {
   std::string listen = "127.0.0.1:9179";
   std::chrono::milliseconds interval{10'000};
+  std::optional<CollectorTls> tls;       // collector.tls: serve HTTPS
+  std::optional<std::string> token_file; // collector.token_file: require Authorization: Bearer
+};
+
+// collector_client: how `--collector URL` clients talk to a collector.
+struct CollectorClientConfig
+{
+  std::optional<std::string> ca;         // PEM trust anchors for https:// (else the system store)
+  std::optional<std::string> token_file; // bearer token to send (a secret file: mode 0600)
 };
 
 struct Config
@@ -97,6 +112,7 @@ struct Config
   NetconfConfig netconf;
   InventoryConfig inventory;
   CollectorConfig collector;
+  CollectorClientConfig collector_client;
 
   const SiteConfig* find_site(std::string_view name) const;
   // Every router of every site and subnet, deduplicated by name, in file order.

@@ -7,7 +7,9 @@
 #include "collector/http/server.hpp"
 #include "collector/inventory/inventory.hpp"
 #include "collector/base/logging.hpp"
+#include "collector/base/secret_file.hpp"
 #include "collector/daemon/metrics.hpp"
+#include "collector/sources/local_checks.hpp"
 #include "collector/sources/poller.hpp"
 #include "collector/render/json_text.hpp"
 #include "collector/http/url_query.hpp"
@@ -112,10 +114,7 @@ Backoff collector_backoff(std::chrono::milliseconds interval)
 struct Daemon::Impl
 {
   Impl(DaemonOptions options_, Config config_)
-    : options(std::move(options_)), config(std::make_shared<Config>(std::move(config_))), signals(io),
-      http(io, [this](const HttpRequest& req, std::function<void(HttpResponse)> respond) {
-        handle(req, std::move(respond));
-      })
+    : options(std::move(options_)), config(std::make_shared<Config>(std::move(config_))), signals(io)
   {
   }
 
@@ -153,7 +152,8 @@ struct Daemon::Impl
   std::shared_ptr<const Config> config;
   asio::io_context io;
   asio::signal_set signals;
-  HttpServer http;
+  std::unique_ptr<HttpServer> http; // made by run(), with TLS when collector.tls is set
+  std::string token;                // collector.token_file's token; empty: no token required
   std::unique_ptr<asio::thread_pool> workers;
   std::shared_ptr<Poller> poller;
   std::shared_ptr<SharedInventory> inventory;
@@ -370,6 +370,12 @@ void Daemon::Impl::reload()
   if (next->collector.listen != config->collector.listen && !options.listen) {
     spdlog::warn("SIGHUP: collector.listen changed to {}: takes effect after a restart", next->collector.listen);
   }
+  const auto tls_of = [](const Config& c) {
+    return c.collector.tls ? c.collector.tls->cert + "\n" + c.collector.tls->key : std::string();
+  };
+  if (tls_of(*next) != tls_of(*config) || next->collector.token_file != config->collector.token_file) {
+    spdlog::warn("SIGHUP: collector.tls/token_file changed: takes effect after a restart");
+  }
   const auto routers = next->all_routers().size();
   apply_config(std::make_shared<const Config>(std::move(*next)), false);
   node_timer->cancel();
@@ -406,7 +412,9 @@ void Daemon::Impl::begin_shutdown(int signo)
     (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
     ::_exit(0);
   }).detach();
-  http.stop_accepting();
+  if (http) {
+    http->stop_accepting();
+  }
   for (auto& [name, s] : schedules) {
     s->timer.cancel();
   }
@@ -447,6 +455,14 @@ void Daemon::Impl::handle(const HttpRequest& req, std::function<void(HttpRespons
     return;
   }
   const std::string path = path_of(req.target);
+  // collector.token_file: everything but the liveness probe needs the token.
+  if (!token.empty() && path != "/healthz" && !bearer_matches(req.authorization, token)) {
+    HttpResponse r = error_response(401, req.authorization.empty() ? "this collector requires a bearer token"
+                                                                   : "bad bearer token");
+    r.www_authenticate = "Bearer realm=\"bgpwatch\"";
+    respond(r);
+    return;
+  }
   const auto now = bgp::WallClock::now();
   if (path == "/metrics") {
     HttpResponse r;
@@ -532,7 +548,40 @@ int Daemon::Impl::run()
     spdlog::error("{}", error);
     return 2;
   }
-  if (!http.listen(endpoint, error)) {
+  // Local mistakes first, before any socket: exit 2 with the file named.
+  if (auto local = check_netconf_local(config->netconf); !local) {
+    spdlog::error("{}", local.error());
+    return 2;
+  }
+  std::shared_ptr<asio::ssl::context> tls;
+  if (config->collector.tls) {
+    auto cert = read_readable_file(config->collector.tls->cert, "collector.tls.cert");
+    if (!cert) {
+      spdlog::error("{}", cert.error());
+      return 2;
+    }
+    auto key = read_secret_file(config->collector.tls->key, "collector.tls.key");
+    if (!key) {
+      spdlog::error("{}", key.error());
+      return 2;
+    }
+    if (!make_tls_server_context(*cert, *key, tls, error)) {
+      spdlog::error("collector.tls ({}, {}): {}", config->collector.tls->cert, config->collector.tls->key, error);
+      return 2;
+    }
+  }
+  if (config->collector.token_file) {
+    auto t = read_secret_file(*config->collector.token_file, "collector.token_file");
+    if (!t) {
+      spdlog::error("{}", t.error());
+      return 2;
+    }
+    token = std::move(*t);
+  }
+  http = std::make_unique<HttpServer>(
+    io, [this](const HttpRequest& req, std::function<void(HttpResponse)> respond) { handle(req, std::move(respond)); },
+    HttpLimits{}, tls);
+  if (!http->listen(endpoint, error)) {
     spdlog::error("{}", error);
     return 2;
   }
@@ -547,9 +596,9 @@ int Daemon::Impl::run()
   wait_signal();
   refresh_nodes();
   trim_memory();
-  const auto bound = http.local_endpoint();
-  spdlog::info("listening on {}:{} ({} routers every {} ms)", bound.address().to_string(), bound.port(),
-               routers.size(), interval().count());
+  const auto bound = http->local_endpoint();
+  spdlog::info("listening on {}:{} ({} routers every {} ms{}{})", bound.address().to_string(), bound.port(),
+               routers.size(), interval().count(), tls ? ", HTTPS" : "", token.empty() ? "" : ", bearer token required");
   io.run();
   // The io thread is done: no new polls start. Let running ones end, then
   // close every NETCONF session (<close-session>) as the Poller goes away.

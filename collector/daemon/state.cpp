@@ -7,6 +7,7 @@
 #include "collector/render/session_json.hpp"
 #include "collector/render/json_text.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <map>
 #include <set>
@@ -455,6 +456,21 @@ std::string CollectorState::metrics() const
 
 namespace {
 
+// SPEC "Collector trust": the instant the session came up on our clock,
+// so a client compares it with its own. Null when the uptime is unknown or
+// longer than the time since the epoch (polled_at - uptime would overflow).
+nlohmann::json up_since_json(const bgp::Session& s, bgp::WallClock::time_point polled_at)
+{
+  if (!s.uptime_seconds || *s.uptime_seconds < 0) {
+    return nullptr;
+  }
+  const auto polled_s = std::chrono::duration_cast<std::chrono::seconds>(polled_at.time_since_epoch()).count();
+  if (*s.uptime_seconds > polled_s) {
+    return nullptr;
+  }
+  return bgp::format_rfc3339(polled_at - std::chrono::seconds(*s.uptime_seconds));
+}
+
 nlohmann::json router_json(const RouterRecord& r, bgp::WallClock::time_point now)
 {
   return {{"name", r.name},
@@ -475,7 +491,14 @@ nlohmann::json router_json(const RouterRecord& r, bgp::WallClock::time_point now
 class SessionsStream
 {
 public:
-  SessionsStream(std::string head, std::vector<std::pair<SessionSnapshot, double>> routers)
+  struct Router
+  {
+    SessionSnapshot sessions;
+    double age = 0;
+    bgp::WallClock::time_point polled_at{};
+  };
+
+  SessionsStream(std::string head, std::vector<Router> routers)
     : m_head(std::move(head)), m_routers(std::move(routers))
   {
   }
@@ -487,11 +510,12 @@ public:
       m_head.clear();
     }
     while (m_router < m_routers.size()) {
-      const auto& [sessions, age] = m_routers[m_router];
+      const auto& [sessions, age, polled_at] = m_routers[m_router];
       while (m_session < sessions->size()) {
         const auto& rec = (*sessions)[m_session++];
         auto sj = session_to_json(rec.latest);
         sj["poll_age_seconds"] = age;
+        sj["up_since"] = up_since_json(rec.latest, polled_at);
         nlohmann::json history = nlohmann::json::array();
         for (const auto& t : rec.history) {
           history.push_back(transition_json(t));
@@ -515,7 +539,7 @@ public:
 
 private:
   std::string m_head;
-  std::vector<std::pair<SessionSnapshot, double>> m_routers;
+  std::vector<Router> m_routers;
   std::size_t m_router = 0;
   std::size_t m_session = 0;
   bool m_first = true;
@@ -526,15 +550,19 @@ private:
 BodyProducer CollectorState::sessions_stream(bgp::WallClock::time_point now, const std::set<std::string>& only) const
 {
   nlohmann::json routers = nlohmann::json::array();
-  std::vector<std::pair<SessionSnapshot, double>> snapshots;
+  std::vector<SessionsStream::Router> snapshots;
   for (const auto& r : m_routers) {
     if (!only.empty() && !only.contains(r.name)) {
       continue;
     }
     routers.push_back(router_json(r, now));
-    snapshots.emplace_back(r.sessions, age_seconds(now, r.polled_at));
+    snapshots.push_back({r.sessions, age_seconds(now, r.polled_at), r.polled_at});
   }
-  return SessionsStream("{\"routers\":" + json_text(routers) + ",\"sessions\":[", std::move(snapshots));
+  // "now": our clock when the reply was made; clients refuse data from
+  // a collector whose clock runs ahead of theirs (clock_skew).
+  return SessionsStream("{\"now\":" + json_text(bgp::format_rfc3339(now)) + ",\"routers\":" + json_text(routers)
+                          + ",\"sessions\":[",
+                        std::move(snapshots));
 }
 
 nlohmann::json CollectorState::sessions_json(bgp::WallClock::time_point now) const
@@ -582,6 +610,13 @@ nlohmann::json CollectorState::node_json(const Node& node, bgp::WallClock::time_
   for (const auto& v : verdict.sessions) {
     routers_used.insert(v.expected.router);
     const auto* primary = v.primary();
+    nlohmann::json session_j = nullptr;
+    if (primary != nullptr) {
+      session_j = session_to_json(*primary);
+      const auto o = std::find_if(observed.begin(), observed.end(),
+                                  [&](const bgp::RouterObservation& r) { return r.router == v.expected.router; });
+      session_j["up_since"] = o != observed.end() ? up_since_json(*primary, o->polled_at) : nlohmann::json(nullptr);
+    }
     sessions.push_back({{"router", v.expected.router},
                         {"address", v.expected.address.to_string()},
                         {"family", std::string(bgp::to_string(v.expected.family()))},
@@ -589,7 +624,7 @@ nlohmann::json CollectorState::node_json(const Node& node, bgp::WallClock::time_
                         {"readiness", std::string(bgp::to_string(v.readiness))},
                         {"reason", std::string(bgp::to_string(v.reason))},
                         {"text", v.text},
-                        {"session", primary != nullptr ? session_to_json(*primary) : nlohmann::json(nullptr)}});
+                        {"session", std::move(session_j)}});
   }
   nlohmann::json routers = nlohmann::json::array();
   for (const auto& name : routers_used) {
@@ -607,7 +642,8 @@ nlohmann::json CollectorState::node_json(const Node& node, bgp::WallClock::time_
   for (const auto& a : node.addresses) {
     addresses.push_back(a.to_string());
   }
-  return {{"node", node.name},
+  return {{"now", bgp::format_rfc3339(now)},
+          {"node", node.name},
           {"site", node.site},
           {"addresses", std::move(addresses)},
           {"source", node.source},

@@ -1,11 +1,14 @@
 // collector/gate/run.cpp: the shared gate chain (see gate_run.hpp).
 #include "collector/gate/run.hpp"
 
+#include "collector/sources/local_checks.hpp"
+
 #include "collector/sources/bird_source.hpp"
 #include "collector/sources/collector_source.hpp"
 #include "collector/gate/node_view.hpp"
 #include "collector/inventory/calico_start.hpp"
 #include "collector/inventory/inventory.hpp"
+#include "collector/inventory/kubernetes_config.hpp"
 #include "collector/gate/netconf_source.hpp"
 #include "collector/sources/wire_source.hpp"
 #include "collector/sources/replay_source.hpp"
@@ -270,6 +273,34 @@ Expected<GateContext, GateFailure> prepare_sources(GateCommand command, const Gl
   if (!family) {
     return failure(ExitCode::usage, "--family: " + family.error());
   }
+  // Local mistakes fail fast (exit 2), before any network I/O: a collector
+  // URL we would not trust, an unreadable CA or token file.
+  CollectorClientOptions collector_client;
+  if (o.collector_url && o.replays.empty()) {
+    auto url = parse_collector_url(*o.collector_url);
+    if (!url) {
+      return failure(ExitCode::usage, "--collector: " + url.error());
+    }
+    auto client = load_collector_client(c.config.collector_client);
+    if (!client) {
+      return failure(ExitCode::usage, client.error());
+    }
+    collector_client = std::move(*client);
+  }
+  // ...a missing or unprotected SSH key, an encrypted key with no agent, a
+  // missing known_hosts file: exit 2 now, not retries until --timeout.
+  if (!node_side && o.replays.empty() && !o.collector_url) {
+    auto local = check_netconf_local(c.config.netconf);
+    if (!local) {
+      return failure(ExitCode::usage, local.error());
+    }
+  }
+  if (c.config.inventory.kubernetes) {
+    auto local = check_kubernetes_local(*c.config.inventory.kubernetes);
+    if (!local) {
+      return failure(ExitCode::usage, local.error());
+    }
+  }
   if (node_side && !line.node) {
     c.routers = c.config.all_routers();
     return prepare_node_side(std::move(c), std::move(line));
@@ -314,7 +345,7 @@ Expected<GateContext, GateFailure> prepare_sources(GateCommand command, const Gl
     }
     c.source = std::make_unique<ReplaySource>(o.replays, o.now.value_or(started));
   } else if (o.collector_url) {
-    c.source = make_collector_source(*o.collector_url, *c.options.max_age);
+    c.source = make_collector_source(*o.collector_url, *c.options.max_age, std::move(collector_client));
   } else {
     // One persistent NETCONF session per router for the whole command,
     // each closable on its own (gate_netconf_source.hpp).

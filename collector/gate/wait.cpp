@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -119,6 +120,10 @@ ProgressMode progress_mode(OutputFormat format, int fd)
   return ::isatty(fd) ? ProgressMode::live : ProgressMode::log;
 }
 
+// How far past the deadline a stuck poll is waited for (the rest of the
+// 200 ms margin is for rendering the report and exiting).
+constexpr milliseconds k_deadline_overrun{100};
+
 GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Progress& progress,
                             const std::function<void(const GateReport&)>& render_final)
 {
@@ -154,7 +159,34 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
     const auto poll_deadline = std::min(deadline, poll_start + poll_budget(c));
     {
       PollTask task(c, poll_deadline);
-      while (!fd_readable(task.done_fd(), milliseconds(1000), signals)) {
+      // Issue 13 item 8: the command exits by --timeout + 200 ms whatever a
+      // source does past its deadline (a DNS look-up, a router that stopped
+      // answering inside an RPC): at deadline + 100 ms the poll is abandoned.
+      const auto hard_stop = deadline + k_deadline_overrun;
+      auto wait_step = [&] {
+        const auto left = duration_cast<milliseconds>(hard_stop - SteadyClock::now()) + milliseconds(1);
+        return std::clamp(left, milliseconds(1), milliseconds(1000));
+      };
+      while (!fd_readable(task.done_fd(), wait_step(), signals)) {
+        if (!signals.received() && SteadyClock::now() >= hard_stop) {
+          // Fail closed: the verdict of the last complete poll (never
+          // better), or Unknown when there was none. The stuck poll thread
+          // is not joined; exiting closes its sockets.
+          auto r = finish(last,
+                          "deadline passed after "
+                            + bgp::format_duration(duration_cast<std::chrono::seconds>(SteadyClock::now() - start))
+                            + " (" + std::to_string(polls) + (polls == 1 ? " poll)" : " polls)")
+                            + (polls > 0 ? "; the last poll was cut off, verdict from the poll before it"
+                                         : "; the first poll did not finish by the deadline"),
+                          std::nullopt);
+          if (r.verdict.overall == bgp::Readiness::ready) {
+            r.exit_code = to_int(ExitCode::unknown); // unreachable: a ready poll ends the wait at once
+          }
+          render_final(r);
+          std::cout << std::flush;
+          std::cerr << std::flush;
+          std::_Exit(r.exit_code);
+        }
         if (signals.received()) {
           // No poll follows a stop: close the sessions of the routers that
           // have answered now (<close-session/>), and the others' as they

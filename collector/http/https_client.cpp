@@ -5,6 +5,7 @@
 #include "collector/http/https_client.hpp"
 
 #include "bgp/session.hpp"
+#include "netconf/resolve.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+
+#include <cstring>
 
 namespace bgpwatch::collector {
 
@@ -47,16 +50,20 @@ public:
   {
     BGPWATCH_TRY(setup_tls());
 
-    // Resolve.
-    tcp::resolver resolver(m_ioc);
-    tcp::resolver::results_type endpoints;
-    BGPWATCH_TRY(run("resolving", [&](auto done) {
-      resolver.async_resolve(m_target.host, std::to_string(m_target.port),
-                             [&endpoints, done](error_code ec, tcp::resolver::results_type r) {
-                               endpoints = std::move(r);
-                               done(ec);
-                             });
-    }, [&] { resolver.cancel(); }));
+    // Resolve, under the same deadline: getaddrinfo cannot be cancelled,
+    // and asio's resolver thread is joined when the io_context goes away,
+    // so a slow DNS server would hold us past the deadline.
+    auto resolved = netconf::resolve_with_deadline(m_target.host, std::to_string(m_target.port), m_deadline);
+    if (!resolved) {
+      return Unexpected("resolving " + m_where + " failed: " + resolved.error());
+    }
+    std::vector<tcp::endpoint> endpoints;
+    for (const auto& r : *resolved) {
+      tcp::endpoint ep;
+      std::memcpy(ep.data(), &r.address, r.length);
+      ep.resize(r.length);
+      endpoints.push_back(ep);
+    }
 
     // Connect.
     BGPWATCH_TRY(run("connecting to", [&](auto done) {

@@ -1,10 +1,14 @@
 // collector/http/server.cpp: see http_server.hpp.
 #include "collector/http/server.hpp"
 
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <openssl/ssl.h>
 
 #include <charconv>
 #include <optional>
@@ -18,8 +22,8 @@ using tcp = asio::ip::tcp;
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl>
 {
-  Impl(asio::io_context& io_, HttpHandler handler_, HttpLimits limits_)
-    : io(io_), acceptor(io_), handler(std::move(handler_)), limits(limits_)
+  Impl(asio::io_context& io_, HttpHandler handler_, HttpLimits limits_, std::shared_ptr<asio::ssl::context> tls_)
+    : io(io_), acceptor(io_), handler(std::move(handler_)), limits(limits_), tls(std::move(tls_))
   {
   }
 
@@ -29,17 +33,24 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl>
   tcp::acceptor acceptor;
   HttpHandler handler;
   HttpLimits limits;
+  std::shared_ptr<asio::ssl::context> tls;
   std::size_t connections = 0;
   bool accepting = false;
 };
 
 namespace {
 
-class Connection : public std::enable_shared_from_this<Connection>
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection over a plain TCP stream or a TLS stream: the same HTTP
+// exchange either way; TLS adds the handshake first and close_notify last.
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>>
 {
 public:
-  Connection(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
-    : m_stream(std::move(socket)), m_server(std::move(server))
+  Connection(Stream stream, std::shared_ptr<HttpServer::Impl> server)
+    : m_stream(std::move(stream)), m_server(std::move(server))
   {
     ++m_server->connections;
   }
@@ -50,7 +61,18 @@ public:
 
   void start()
   {
-    read();
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      lowest().expires_after(m_server->limits.read_timeout);
+      m_stream.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) {
+          self->close(); // bad certificate, plain HTTP on the TLS port, timeout
+          return;
+        }
+        self->read();
+      });
+    } else {
+      read();
+    }
   }
 
 private:
@@ -59,15 +81,16 @@ private:
     m_parser.emplace();
     m_parser->header_limit(static_cast<std::uint32_t>(m_server->limits.max_header_bytes));
     m_parser->body_limit(m_server->limits.max_body_bytes);
-    m_stream.expires_after(m_server->limits.read_timeout);
+    lowest().expires_after(m_server->limits.read_timeout);
     http::async_read(m_stream, m_buffer, *m_parser,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec)
   {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted
-        || ec == asio::error::connection_reset || ec == asio::error::eof) {
+        || ec == asio::error::connection_reset || ec == asio::error::eof
+        || ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated) {
       close();
       return;
     }
@@ -82,9 +105,10 @@ private:
     const auto& req = m_parser->get();
     m_keep_alive = req.keep_alive();
     m_head = req.method() == http::verb::head;
-    HttpRequest request{std::string(req.method_string()), std::string(req.target())};
+    HttpRequest request{std::string(req.method_string()), std::string(req.target()),
+                        std::string(req[http::field::authorization])};
     m_version = req.version();
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     m_server->handler(request, [self](HttpResponse response) {
       self->send(std::move(response), self->m_keep_alive, self->m_head);
     });
@@ -98,6 +122,9 @@ private:
     res.set(http::field::cache_control, "no-store");
     if (!r.allow.empty()) {
       res.set(http::field::allow, r.allow);
+    }
+    if (!r.www_authenticate.empty()) {
+      res.set(http::field::www_authenticate, r.www_authenticate);
     }
     res.keep_alive(keep_alive);
   }
@@ -123,8 +150,8 @@ private:
       res->body() = std::move(r.body);
       res->prepare_payload();
     }
-    m_stream.expires_after(m_server->limits.write_timeout);
-    auto self = shared_from_this();
+    lowest().expires_after(m_server->limits.write_timeout);
+    auto self = this->shared_from_this();
     if (head) {
       auto sr = std::make_shared<http::response_serializer<http::string_body>>(*res);
       http::async_write_header(m_stream, *sr, [self, res, sr](beast::error_code ec, std::size_t) {
@@ -145,8 +172,8 @@ private:
     set_headers(*res, r, keep_alive);
     res->chunked(true);
     auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
-    m_stream.expires_after(m_server->limits.write_timeout);
-    auto self = shared_from_this();
+    lowest().expires_after(m_server->limits.write_timeout);
+    auto self = this->shared_from_this();
     http::async_write_header(m_stream, *sr,
                              [self, res, sr, head, keep_alive, produce = std::move(r.stream)](beast::error_code ec,
                                                                                             std::size_t) mutable {
@@ -166,8 +193,8 @@ private:
     while (more && m_piece.empty()) {
       more = m_producer(m_piece); // an empty chunk would end the body
     }
-    m_stream.expires_after(m_server->limits.write_timeout);
-    auto done = [self = shared_from_this(), more, keep_alive](beast::error_code ec, std::size_t) {
+    lowest().expires_after(m_server->limits.write_timeout);
+    auto done = [self = this->shared_from_this(), more, keep_alive](beast::error_code ec, std::size_t) {
       if (!ec && more) {
         self->write_piece(keep_alive);
         return;
@@ -197,12 +224,32 @@ private:
 
   void close()
   {
-    beast::error_code ignored;
-    m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    m_stream.close();
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      if (!m_closing) {
+        // close_notify, bounded by the write timeout, then the socket.
+        m_closing = true;
+        lowest().expires_after(m_server->limits.write_timeout);
+        m_stream.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close_socket(); });
+        return;
+      }
+    }
+    close_socket();
   }
 
-  beast::tcp_stream m_stream;
+  void close_socket()
+  {
+    beast::error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().close();
+  }
+
+  beast::tcp_stream& lowest()
+  {
+    return beast::get_lowest_layer(m_stream);
+  }
+
+  Stream m_stream;
+  bool m_closing = false;
   beast::flat_buffer m_buffer{16 * 1024};
   std::optional<http::request_parser<http::string_body>> m_parser;
   std::shared_ptr<HttpServer::Impl> m_server;
@@ -231,16 +278,62 @@ void HttpServer::Impl::accept()
       // Over the cap: refuse fast rather than queue unbounded.
       beast::error_code ignored;
       socket.close(ignored);
+    } else if (self->tls) {
+      std::make_shared<Connection<TlsStream>>(TlsStream(beast::tcp_stream(std::move(socket)), *self->tls), self)
+        ->start();
     } else {
-      std::make_shared<Connection>(std::move(socket), self)->start();
+      std::make_shared<Connection<PlainStream>>(PlainStream(std::move(socket)), self)->start();
     }
     self->accept();
   });
 }
 
-HttpServer::HttpServer(asio::io_context& io, HttpHandler handler, HttpLimits limits)
-  : m_impl(std::make_shared<Impl>(io, std::move(handler), limits))
+HttpServer::HttpServer(asio::io_context& io, HttpHandler handler, HttpLimits limits,
+                       std::shared_ptr<asio::ssl::context> tls)
+  : m_impl(std::make_shared<Impl>(io, std::move(handler), limits, std::move(tls)))
 {
+}
+
+bool make_tls_server_context(const std::string& cert_pem, const std::string& key_pem,
+                             std::shared_ptr<asio::ssl::context>& out, std::string& error)
+{
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  // RFC 8996: nothing older than TLS 1.2.
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression);
+  beast::error_code ec;
+  ctx->use_certificate_chain(asio::buffer(cert_pem), ec);
+  if (ec) {
+    error = "certificate: " + ec.message();
+    return false;
+  }
+  ctx->use_private_key(asio::buffer(key_pem), asio::ssl::context::pem, ec);
+  if (ec) {
+    error = "private key: " + ec.message();
+    return false;
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    error = "the private key does not match the certificate";
+    return false;
+  }
+  out = std::move(ctx);
+  return true;
+}
+
+bool bearer_matches(std::string_view authorization, std::string_view token) noexcept
+{
+  static constexpr std::string_view k_scheme = "Bearer ";
+  if (token.empty() || authorization.size() != k_scheme.size() + token.size()) {
+    return false;
+  }
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < k_scheme.size(); ++i) {
+    diff |= static_cast<unsigned char>(authorization[i] ^ k_scheme[i]);
+  }
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    diff |= static_cast<unsigned char>(authorization[k_scheme.size() + i] ^ token[i]);
+  }
+  return diff == 0;
 }
 
 HttpServer::~HttpServer()

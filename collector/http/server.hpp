@@ -11,6 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -24,6 +25,7 @@ struct HttpRequest
 {
   std::string method; // "GET", "HEAD", ...
   std::string target; // "/v1/nodes/kubernetes1003?x=1"
+  std::string authorization; // the Authorization header ("" when absent)
 };
 
 struct HttpResponse
@@ -35,6 +37,7 @@ struct HttpResponse
   // an HTTP/1.0 client gets it whole with a Content-Length).
   BodyProducer stream;
   std::string allow; // for 405: "GET, HEAD"
+  std::string www_authenticate; // for 401: "Bearer realm=\"bgpwatch\""
 };
 
 struct HttpLimits
@@ -53,7 +56,10 @@ using HttpHandler = std::function<void(const HttpRequest&, std::function<void(Ht
 class HttpServer
 {
 public:
-  HttpServer(boost::asio::io_context& io, HttpHandler handler, HttpLimits limits = {});
+  // With `tls`, every connection is TLS (handshake under read_timeout);
+  // without, plain HTTP.
+  HttpServer(boost::asio::io_context& io, HttpHandler handler, HttpLimits limits = {},
+             std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~HttpServer();
 
   // Bind and listen; errors say what failed ("bind 127.0.0.1:9179: Address already in use").
@@ -70,6 +76,15 @@ public:
 private:
   std::shared_ptr<Impl> m_impl;
 };
+
+// A TLS server context (TLS 1.2 or later) from a PEM certificate chain and
+// private key; errors say which file and why.
+bool make_tls_server_context(const std::string& cert_pem, const std::string& key_pem,
+                             std::shared_ptr<boost::asio::ssl::context>& out, std::string& error);
+
+// Compares a request's Authorization header with "Bearer TOKEN" in time
+// that does not depend on where they differ.
+bool bearer_matches(std::string_view authorization, std::string_view token) noexcept;
 
 // "127.0.0.1:9179", "[::1]:9179" -> endpoint; errors name the input.
 bool parse_listen_address(const std::string& text, boost::asio::ip::tcp::endpoint& out, std::string& error);

@@ -319,6 +319,15 @@ Expected<KubernetesEndpoint, std::string> load_kubeconfig(const std::string& pat
   return parse_kubeconfig(*text, path);
 }
 
+Expected<void, std::string> check_kubernetes_local(const KubernetesSource& source)
+{
+  auto e = source.in_cluster ? in_cluster_endpoint() : load_kubeconfig(source.kubeconfig.value_or(""));
+  if (!e) {
+    return Unexpected("inventory.kubernetes: " + e.error());
+  }
+  return {};
+}
+
 Expected<KubernetesEndpoint, std::string> in_cluster_endpoint(const std::string& service_account_dir)
 {
   const char* host = std::getenv("KUBERNETES_SERVICE_HOST");

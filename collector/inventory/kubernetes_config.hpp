@@ -4,6 +4,7 @@
 #pragma once
 
 #include "bgp/expected.hpp"
+#include "collector/config/config.hpp"
 #include "collector/http/https_client.hpp"
 
 #include <optional>
@@ -34,6 +35,11 @@ Expected<KubernetesEndpoint, std::string> load_kubeconfig(const std::string& pat
 // account token and CA under `service_account_dir`.
 Expected<KubernetesEndpoint, std::string>
 in_cluster_endpoint(const std::string& service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount");
+
+// inventory.kubernetes, checked locally before any request (issue 13 item
+// 7): the kubeconfig (or the in-cluster token and CA) exists, is readable
+// and parses. Errors are prefixed "inventory.kubernetes: ".
+Expected<void, std::string> check_kubernetes_local(const KubernetesSource& source);
 
 // RFC 4648 base64 (the *-data fields); whitespace is ignored.
 Expected<std::string, std::string> decode_base64(std::string_view text);

@@ -303,6 +303,9 @@ std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
   case Reason::detail_unknown:
     what = (s != nullptr ? state_for(*s) : std::string("Established")) + ", neighbor detail unknown";
     break;
+  case Reason::clock_skew:
+    what = "Unknown (clock skew: data stamped in the future)";
+    break;
   }
   return session_prefix(v) + " " + what + flaps_suffix(v);
 }

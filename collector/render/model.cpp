@@ -61,6 +61,8 @@ std::string_view reason_phrase(bgp::Reason r) noexcept
     return "not configured on the router";
   case bgp::Reason::detail_unknown:
     return "neighbor detail unknown";
+  case bgp::Reason::clock_skew:
+    return "clock skew";
   }
   return "";
 }

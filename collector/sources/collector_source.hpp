@@ -1,9 +1,15 @@
 // collector/sources/collector_source.hpp: --collector URL. The routers' state read
 // from a running `bgpwatch collect` (GET URL/v1/sessions) instead of asking
 // the routers: many checks, one set of NETCONF sessions. Fails closed: a
-// router the collector has not polled, whose last poll failed, or whose
-// data is older than max_age (3 collector intervals) is unreadable, so its
-// sessions are Unknown.
+// router the collector has not polled, whose last poll failed, whose data is
+// older than max_age (3 collector intervals) or stamped later than our clock
+// (+2 s: clock_skew), or whose part of the reply is malformed, is unreadable,
+// so its sessions are Unknown. Nothing in a reply can throw past poll().
+//
+// Trust (SPEC "Collector trust"): https:// verifies the collector's
+// certificate against collector_client.ca (else the system store); plain
+// http:// is refused for anything but a loopback address. A bearer token
+// (collector_client.token_file) is sent on both.
 #pragma once
 
 #include "bgp/expected.hpp"
@@ -14,28 +20,64 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace bgpwatch::collector {
 
-std::unique_ptr<StateSource> make_collector_source(const std::string& url, std::chrono::seconds max_age);
+// What the client presents and trusts, read from collector_client.* (see
+// load_collector_client).
+struct CollectorClientOptions
+{
+  std::optional<std::string> ca_pem; // trust anchors for https://; empty = the system store
+  std::optional<std::string> token;  // bearer token; never from argv
+};
+
+// Reads collector_client.ca and collector_client.token_file (a secret file:
+// refused when group/others may read it). Errors name the file and the fix.
+Expected<CollectorClientOptions, std::string> load_collector_client(const CollectorClientConfig& config);
+
+std::unique_ptr<StateSource> make_collector_source(const std::string& url, std::chrono::seconds max_age,
+                                                   CollectorClientOptions client = {});
 
 // The inverse of session_to_json (for /v1/sessions); errors name the field.
+// Never throws, whatever the JSON.
 Expected<bgp::Session, std::string> session_from_json(const nlohmann::json& j);
 
-// "http://127.0.0.1:9179" / "http://[::1]:9179/prefix" -> parts; https and
-// anything else are errors.
-struct HttpUrl
+// "https://collector.eqiad.wmnet:9179", "http://127.0.0.1:9179",
+// "http://[::1]:9179/prefix" -> parts. http:// only with a loopback host
+// (127.0.0.0/8, ::1, localhost): anyone on the path could otherwise answer
+// READY. Errors say why.
+struct CollectorUrl
 {
+  bool tls = false;
   std::string host;
   std::string port = "80";
   std::string path; // without a trailing '/'
 };
-Expected<HttpUrl, std::string> parse_http_url(const std::string& url);
+Expected<CollectorUrl, std::string> parse_collector_url(const std::string& url);
 
-// GET url.path + target, bounded by deadline. 200 -> body; other statuses,
-// connection errors and timeouts -> an error saying which.
-Expected<std::string, std::string> http_get(const HttpUrl& url, const std::string& target,
-                                            SteadyClock::time_point deadline);
+// A /v1/sessions reply body -> one observation per router (in `routers`
+// order), judged against our clock `now`. Pure; never throws: a malformed
+// routers entry or session makes that router unreadable with the parse
+// error, a malformed document makes every router unreadable.
+std::vector<bgp::RouterObservation> observations_from_collector(std::string_view body,
+                                                                const std::vector<RouterConfig>& routers,
+                                                                bgp::WallClock::time_point now,
+                                                                std::chrono::seconds max_age,
+                                                                const std::string& url_text);
+
+struct CollectorResponse
+{
+  unsigned status = 0;
+  std::string body;
+};
+
+// GET url.path + target over http:// or https://, bounded by deadline
+// (DNS included). Connection, TLS and timeout failures are errors saying
+// which; any HTTP status is a response.
+Expected<CollectorResponse, std::string> collector_get(const CollectorUrl& url, const std::string& target,
+                                                       const CollectorClientOptions& client,
+                                                       SteadyClock::time_point deadline);
 
 } // namespace bgpwatch::collector

@@ -33,7 +33,15 @@ grep -q '^  private_key: /run/credentials/bgpwatch-collector.service/netconf-key
   || { echo "FAIL: example config does not read the key from the credential"; fail=1; }
 
 # The example config loads: the collector starts with it (and stops on SIGTERM).
-"$BGPWATCH" --config "$SRC/packaging/config.example.yaml" collect --listen 127.0.0.1:0 2> "$work/log" &
+# Its key and known_hosts live where systemd puts them; here they are a
+# fresh key (mode 0600) and an empty known_hosts in $work: the collector
+# checks both before it starts (issue 13: local mistakes fail fast).
+ssh-keygen -q -t ed25519 -N '' -f "$work/key" >/dev/null
+: > "$work/known_hosts"
+sed -e "s|/run/credentials/bgpwatch-collector.service/netconf-key|$work/key|" \
+    -e "s|/etc/bgpwatch/ssh/known_hosts|$work/known_hosts|" \
+    "$SRC/packaging/config.example.yaml" > "$work/example.yaml"
+"$BGPWATCH" --config "$work/example.yaml" collect --listen 127.0.0.1:0 2> "$work/log" &
 pid=$!
 for _ in $(seq 1 100); do grep -q 'listening on 127.0.0.1:' "$work/log" && break; sleep 0.1; done
 if grep -q 'listening on 127.0.0.1:' "$work/log"; then
@@ -43,6 +51,14 @@ else
 fi
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 [ "$rc" = 0 ] || { echo "FAIL: exit $rc after SIGTERM"; fail=1; }
+# A key others can read is refused at start, naming the chmod (exit 2).
+chmod 644 "$work/key"
+out=$("$BGPWATCH" --config "$work/example.yaml" collect --listen 127.0.0.1:0 2>&1); rc=$?
+if [ "$rc" = 2 ] && grep -q "run chmod 600 $work/key" <<<"$out"; then
+  echo "ok: a 0644 private key is refused at start (exit 2)"
+else
+  echo "FAIL: 0644 key: rc=$rc $out"; fail=1
+fi
 # A broken config is refused at start with file:line (exit 2).
 printf 'sites: {eqiad: {asn: x}}\n' > "$work/bad.yaml"
 out=$("$BGPWATCH" --config "$work/bad.yaml" collect 2>&1); rc=$?

@@ -48,18 +48,17 @@ expect 1 '^BGPWATCH WARNING - kubernetes1006.eqiad.wmnet: 4/4 sessions establish
 expect 3 '^BGPWATCH UNKNOWN - kubernetes2001.codfw.wmnet: 0/1 sessions established, 1 unknown, 1 router unreadable \| established=0;;;0;1 not_ready=0;;0;0;1 unknown=1;;;0;1 min_uptime=Us;;;0 flaps=Uc;;;0\ncr1-codfw unreadable \(1 session unknown\): [^\n]*\n$' \
   "$CHECK" --config "$CONF" --node kubernetes2001 -t 60
 
-# -t: the router never answers; the whole run ends at 3 s with one line.
+# -t: the router never answers; the run ends before 3 s with the timeout
+# line: from the check itself (its sources gave up at -t - 800 ms), with
+# the perfdata it has, or from the watchdog at -t - 300 ms, without. The
+# time is printed, not asserted (issue 13: margins are measured, not tested).
 # (The other checks get -t 60: on a loaded CI machine SSH set-up alone can
 # take seconds.)
 start=$(date +%s%N)
-expect 3 '^BGPWATCH UNKNOWN - timed out after 3s waiting for NETCONF[^\n]*cr1-ulsfo[^\n]*\n$' \
+expect 3 '^BGPWATCH UNKNOWN - timed out after 3s waiting for NETCONF[^\n|]*cr1-ulsfo[^\n|]*( \| established=0;;;0;[0-9]+ [^\n]*)?\n' \
   "$CHECK" --config "$CONF" --node kubernetes4001 -t 3
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-if [ "$elapsed_ms" -lt 2900 ] || [ "$elapsed_ms" -gt 6000 ]; then
-  echo "FAIL: -t 3 took ${elapsed_ms} ms"; fail=1
-else
-  echo "ok: -t 3 ended after ${elapsed_ms} ms"
-fi
+echo "note: -t 3 ended after ${elapsed_ms} ms"
 
 # Site mode: kubernetes1005 is Idle everywhere (no Kubernetes here, so not
 # cordoned: counted), kubernetes1003 down on cr2, 10.64.0.99 unknown on cr1.

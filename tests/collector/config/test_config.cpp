@@ -202,6 +202,26 @@ TEST_CASE("config: durations and AS numbers that are accepted")
   CHECK(quoted->sites[0].asn == 1u);
 }
 
+TEST_CASE("config: collector trust keys")
+{
+  auto r = parse_config(k_sites
+                          + "collector:\n  tls: {cert: /etc/bgpwatch/c.crt, key: /etc/bgpwatch/c.key}\n"
+                            "  token_file: /etc/bgpwatch/token\n"
+                            "collector_client: {ca: /etc/bgpwatch/ca.crt, token_file: /etc/bgpwatch/client.token}\n",
+                        "t.yaml");
+  REQUIRE(r.has_value());
+  REQUIRE(r->collector.tls.has_value());
+  CHECK(r->collector.tls->cert == "/etc/bgpwatch/c.crt");
+  CHECK(r->collector.tls->key == "/etc/bgpwatch/c.key");
+  CHECK(r->collector.token_file == std::optional<std::string>("/etc/bgpwatch/token"));
+  CHECK(r->collector_client.ca == std::optional<std::string>("/etc/bgpwatch/ca.crt"));
+  CHECK(r->collector_client.token_file == std::optional<std::string>("/etc/bgpwatch/client.token"));
+  auto plain = parse_config(k_sites, "t.yaml");
+  REQUIRE(plain.has_value());
+  CHECK_FALSE(plain->collector.tls.has_value());
+  CHECK_FALSE(plain->collector_client.token_file.has_value());
+}
+
 TEST_CASE("config: inventory order is the order of the keys in the file")
 {
   auto r = parse_config(k_sites
@@ -254,7 +274,8 @@ TEST_CASE("config: every refusal names file, line, key and reason")
   };
   const Case cases[] = {
     // Unknown keys, at every level.
-    {k_sites + "bogus: 1\n", "t.yaml:5: bogus: unknown key (expected one of: sites, netconf, inventory, collector)"},
+    {k_sites + "bogus: 1\n",
+     "t.yaml:5: bogus: unknown key (expected one of: sites, netconf, inventory, collector, collector_client)"},
     {"sites:\n  eqiad:\n    asn: 64601\n    router: [cr1]\n",
      "t.yaml:4: sites.eqiad.router: unknown key (expected one of: asn, routers, subnets)"},
     {"sites:\n  eqiad:\n    asn: 64601\n    routers:\n      - {host: cr1, prot: 22}\n",
@@ -287,7 +308,15 @@ TEST_CASE("config: every refusal names file, line, key and reason")
     {k_sites + "inventory:\n  dns: {domain: {eqiad.wmnet: eqiad}}\n",
      "t.yaml:6: inventory.dns.domain: unknown key (expected one of: domains)"},
     {k_sites + "collector: {listen: \"127.0.0.1:9179\", intervall: 5s}\n",
-     "t.yaml:5: collector.intervall: unknown key (expected one of: listen, interval)"},
+     "t.yaml:5: collector.intervall: unknown key (expected one of: listen, interval, tls, token_file)"},
+    // Collector trust (issue 13): TLS needs both files; paths are absolute.
+    {k_sites + "collector:\n  tls: {cert: /etc/c.crt}\n", "t.yaml:6: collector.tls: needs both cert and key (missing key)"},
+    {k_sites + "collector:\n  tls: {cert: /etc/c.crt, key: /k, ca: /x}\n",
+     "t.yaml:6: collector.tls.ca: unknown key (expected one of: cert, key)"},
+    {k_sites + "collector:\n  token_file: token\n", "t.yaml:6: collector.token_file: 'token' is not an absolute path"},
+    {k_sites + "collector_client:\n  ca: [x]\n", "t.yaml:6: collector_client.ca: expected a string, got a list"},
+    {k_sites + "collector_client:\n  token: s3cret\n",
+     "t.yaml:6: collector_client.token: unknown key (expected one of: ca, token_file)"},
     {k_sites + "routers: [cr1]\n",
      "t.yaml:5: routers: routers belong to a site: write them under sites.SITE.routers (a router in no site serves "
      "no node)"},
