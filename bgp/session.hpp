@@ -73,6 +73,11 @@ public:
   }
   // Canonical text (inet_ntop): "10.64.32.23", "2620:0:861:103:10:64:32:23".
   std::string to_string() const;
+  // The same text written to `out` (at least k_max_text bytes, not
+  // NUL-terminated); returns its length. No allocation: for writers of many
+  // sessions.
+  static constexpr std::size_t k_max_text = 46; // INET6_ADDRSTRLEN
+  std::size_t format(char* out) const noexcept;
 
   friend bool operator==(const Address&, const Address&) = default;
   friend std::strong_ordering operator<=>(const Address&, const Address&) = default;

@@ -18,6 +18,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <string_view>
 #include <iostream>
 #include <sstream>
 
@@ -37,6 +39,22 @@ struct Parsed
   bgp::InputFormat format;
   bgp::Summary summary;
 };
+
+// write(2) until all of `data` is out; false on an error (errno set).
+bool write_all(int fd, std::string_view data)
+{
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
 
 Expected<Parsed, std::string> parse_one(const std::string& path)
 {
@@ -155,33 +173,43 @@ int cmd_parse(const GlobalOptions& global, const CommandArgs& args)
     return to_int(ExitCode::unknown);
   }
 
-  // Render everything into memory first, then write once. JSON goes
-  // straight into one string, session by session (no tree of every
-  // session: issue 2's 10,000-peer reply).
+  // Everything is parsed before anything is written. JSON goes from the
+  // parsed sessions straight into a 64 KiB buffer written to stdout as it
+  // fills (no JSON tree, no copy of the whole document: issue 17).
   if (format == OutputFormat::json) {
+    bool written = true;
+    const std::function<void(std::string&)> drain = [&written](std::string& buf) {
+      written = written && write_all(STDOUT_FILENO, buf);
+      buf.clear();
+    };
     std::string out;
+    out.reserve(128 * 1024);
     if (results.size() == 1) {
-      append_parse_json(out, results[0].format, results[0].summary, nullptr, 2);
+      append_parse_json(out, results[0].format, results[0].summary, nullptr, 2, drain);
       out += '\n';
     } else {
       // Several files: JSON Lines, one object per file, with its "file".
       for (const auto& r : results) {
-        append_parse_json(out, r.format, r.summary, &r.path, -1);
+        append_parse_json(out, r.format, r.summary, &r.path, -1, drain);
         out += '\n';
       }
     }
-    std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
-  } else {
-    std::ostringstream out;
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (results.size() > 1) {
-        out << (i == 0 ? "" : "\n") << "== " << results[i].path << " ==\n";
-      }
-      render_parse_text(results[i].format, results[i].summary, out);
+    drain(out);
+    if (!written) {
+      std::cerr << "bgpwatch parse: cannot write to stdout: " << std::strerror(errno) << '\n';
+      return to_int(ExitCode::unknown);
     }
-    const auto text = out.view();
-    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    return to_int(ExitCode::ok);
   }
+  std::ostringstream out;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results.size() > 1) {
+      out << (i == 0 ? "" : "\n") << "== " << results[i].path << " ==\n";
+    }
+    render_parse_text(results[i].format, results[i].summary, out);
+  }
+  const auto text = out.view();
+  std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
   std::cout.flush();
   if (!std::cout) {
     std::cerr << "bgpwatch parse: cannot write to stdout\n";

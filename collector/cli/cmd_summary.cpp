@@ -254,11 +254,27 @@ int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
                                 {"polled_at", o.readable ? nlohmann::json(bgp::format_rfc3339(o.polled_at)) : nlohmann::json()},
                                 {"duration_ms", r.duration.count()}});
     }
-    out["sessions"] = nlohmann::json::array();
-    for (const auto& s : sessions) {
-      out["sessions"].push_back(session_to_json(s));
+    // {"routers":[...],"sessions":[...]}: the routers through nlohmann, the
+    // sessions written straight from the observations, as `parse` does (a
+    // tree of every session was the biggest cost of a summary: issue 17).
+    std::string text = json_text(out, 2);
+    text.resize(text.size() - 2); // "\n}"
+    text += ",\n  \"sessions\": ";
+    if (sessions.empty()) {
+      text += "[]";
+    } else {
+      text.reserve(text.size() + sessions.size() * 640);
+      text += '[';
+      bool first = true;
+      for (const auto& s : sessions) {
+        text += first ? "\n    " : ",\n    ";
+        first = false;
+        append_session_json(text, s, 2, 4);
+      }
+      text += "\n  ]";
     }
-    std::cout << json_text(out, 2) << "\n";
+    text += "\n}\n";
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
   } else {
     std::vector<std::vector<std::string>> rrows{{"ROUTER", "SITE", "STATUS", "POLLED AT", "DURATION", "SESSIONS"}};
     std::vector<std::string> errors;

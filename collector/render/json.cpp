@@ -72,7 +72,7 @@ nlohmann::json parse_to_json(bgp::InputFormat format, const bgp::Summary& summar
 }
 
 void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Summary& summary,
-                       const std::string* file, int indent)
+                       const std::string* file, int indent, const std::function<void(std::string&)>& drain)
 {
   // The head without "sessions": nlohmann objects are std::maps, so keys
   // dump sorted and "sessions" comes last after down_peers, file, format,
@@ -84,12 +84,14 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
   if (file != nullptr) {
     head["file"] = *file;
   }
+  constexpr std::size_t k_drain_at = 64 * 1024;
   const bool pretty = indent >= 0;
-  // A pretty Junos session with one RIB is ~600 bytes: reserving avoids
-  // regrowing (and copying) a multi-megabyte output several times. Pages
-  // reserved but never written cost nothing.
-  out.reserve(out.size() + 4096 + summary.sessions.size() * 768);
-  const auto step = static_cast<unsigned int>(pretty ? indent : 0);
+  if (!drain) {
+    // A pretty Junos session with one RIB is ~600 bytes: reserving avoids
+    // regrowing (and copying) a multi-megabyte output several times.
+    out.reserve(out.size() + 4096 + summary.sessions.size() * 768);
+  }
+  const auto step = static_cast<std::size_t>(pretty ? indent : 0);
   std::string head_text = json_text(head, indent);
   head_text.pop_back(); // "}"
   if (pretty) {
@@ -100,20 +102,20 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
   if (summary.sessions.empty()) {
     out += "[]";
   } else {
-    // What json_text() does, aimed at `out` at the depth of a "sessions"
-    // element (2 steps): invalid UTF-8 replaced, no ASCII escaping.
-    nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char>(out), ' ',
-                                                            k_json_invalid_utf8);
-    const std::string element_indent = pretty ? "\n" + std::string(2 * step, ' ') : std::string();
     out += '[';
     bool first = true;
     for (const auto& s : summary.sessions) {
-      if (!first) {
+      if (pretty) {
+        out += first ? "\n" : ",\n";
+        out.append(2 * step, ' ');
+      } else if (!first) {
         out += ',';
       }
       first = false;
-      out += element_indent;
-      serializer.dump(session_to_json(s), pretty, false, step, 2 * step);
+      append_session_json(out, s, indent, 2 * step);
+      if (drain && out.size() >= k_drain_at) {
+        drain(out);
+      }
     }
     if (pretty) {
       out += '\n';

@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <string>
+
 namespace bgpwatch::collector {
 
 // SPEC: {"format","groups","peers","down_peers","sessions":[...]}.
@@ -17,9 +20,13 @@ nlohmann::json parse_to_json(bgp::InputFormat format, const bgp::Summary& summar
 // parse_to_json(...).dump(indent) would write it (with "file" added when
 // `file` is given), but one session at a time: `bgpwatch parse` on a
 // 10,000-peer reply never holds a JSON tree of every session (issue 2).
-// indent < 0 = compact, as nlohmann's dump().
+// indent < 0 = compact, as nlohmann's dump(). Sessions are written
+// directly (append_session_json), not through a tree. `drain`, when given,
+// is handed `out` whenever it holds 64 KiB or more and must empty it: the
+// document streams out instead of growing to its whole size in memory.
 void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Summary& summary,
-                       const std::string* file, int indent);
+                       const std::string* file, int indent,
+                       const std::function<void(std::string&)>& drain = nullptr);
 
 // One expected session: the SPEC session object of what was observed (or,
 // when nothing was, the expected identity with state "Unknown" and nulls),

@@ -1,5 +1,13 @@
 #include "collector/render/session_json.hpp"
 
+#include "collector/render/json_text.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <utility>
+#include <string_view>
+
 namespace bgpwatch::collector {
 
 namespace {
@@ -64,6 +72,211 @@ nlohmann::json session_to_json(const bgp::Session& s)
     j["local_as"] = *s.local_as;
   }
   return j;
+}
+
+} // namespace bgpwatch::collector
+
+namespace bgpwatch::collector {
+
+namespace {
+
+// A JSON string as nlohmann writes it. Router text is almost always plain
+// printable ASCII without quotes or backslashes, copied as is; anything
+// else (escapes, UTF-8, invalid bytes to replace) goes through nlohmann's
+// own serializer, so the two writers cannot drift apart.
+void put_string(std::string& out, std::string_view s)
+{
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
+      out += json_text(nlohmann::json(std::string(s)));
+      return;
+    }
+  }
+  out += '"';
+  out.append(s);
+  out += '"';
+}
+
+template <class T>
+void put_number(std::string& out, T value)
+{
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+  out.append(buf, end);
+}
+
+template <class T>
+void put(std::string& out, const std::optional<T>& value)
+{
+  if (value) {
+    put_number(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+void put(std::string& out, const std::optional<std::string>& value)
+{
+  if (value) {
+    put_string(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+// An object's members in the order the caller gives them, which must be
+// nlohmann's: sorted by key (std::map). Each key goes out in one append of
+// separator, indentation, quoted name and colon: per-piece appends were
+// half of the writer's time.
+class ObjectWriter
+{
+public:
+  ObjectWriter(std::string& out, int indent, std::size_t current)
+    : m_out(out), m_pretty(indent >= 0), m_step(indent >= 0 ? static_cast<std::size_t>(indent) : 0), m_current(current)
+  {
+    m_prefix[0] = ',';
+    m_prefix_size = 1;
+    if (m_pretty && 2 + inner() <= k_max_prefix) {
+      m_prefix[1] = '\n';
+      std::memset(m_prefix + 2, ' ', inner());
+      m_prefix_size = 2 + inner();
+    }
+    m_out += '{';
+  }
+
+  std::string& key(std::string_view name)
+  {
+    const bool first = std::exchange(m_first, false);
+    if (m_pretty && 2 + inner() > k_max_prefix) { // deeper than any caller goes: piece by piece
+      m_out += first ? "\n" : ",\n";
+      m_out.append(inner(), ' ');
+      m_out += '"';
+      m_out += name;
+      m_out += "\": ";
+      return m_out;
+    }
+    char buf[k_max_prefix + k_max_key + 4];
+    // The first key has no comma: the prefix without its first byte.
+    const std::size_t skip = first ? 1 : 0;
+    std::size_t n = m_prefix_size - skip;
+    std::memcpy(buf, m_prefix + skip, n);
+    buf[n++] = '"';
+    const std::size_t key_size = std::min(name.size(), k_max_key);
+    std::memcpy(buf + n, name.data(), key_size);
+    n += key_size;
+    buf[n++] = '"';
+    buf[n++] = ':';
+    if (m_pretty) {
+      buf[n++] = ' ';
+    }
+    m_out.append(buf, n);
+    return m_out;
+  }
+
+  void close()
+  {
+    if (m_pretty && !m_first) {
+      m_out += '\n';
+      m_out.append(m_current, ' ');
+    }
+    m_out += '}';
+  }
+
+  std::size_t inner() const noexcept
+  {
+    return m_current + m_step;
+  }
+  std::size_t step() const noexcept
+  {
+    return m_step;
+  }
+  bool pretty() const noexcept
+  {
+    return m_pretty;
+  }
+
+private:
+  static constexpr std::size_t k_max_prefix = 64;
+  static constexpr std::size_t k_max_key = 16; // "output_messages", the longest key written here
+
+  std::string& m_out;
+  bool m_pretty;
+  std::size_t m_step;
+  std::size_t m_current;
+  bool m_first = true;
+  char m_prefix[k_max_prefix];
+  std::size_t m_prefix_size;
+};
+
+void put_rib(std::string& out, const bgp::RibCounts& r, int indent, std::size_t current)
+{
+  ObjectWriter o(out, indent, current);
+  put(o.key("accepted"), r.accepted);
+  put(o.key("active"), r.active);
+  put(o.key("damped"), r.damped);
+  put_string(o.key("name"), r.name);
+  put(o.key("received"), r.received);
+  o.close();
+}
+
+} // namespace
+
+void append_session_json(std::string& out, const bgp::Session& s, int indent, std::size_t current_indent)
+{
+  ObjectWriter o(out, indent, current_indent);
+  char address[bgp::Address::k_max_text];
+  put_string(o.key("address"), std::string_view(address, s.address.format(address)));
+  put(o.key("description"), s.description);
+  put_string(o.key("family"), bgp::to_string(s.family()));
+  put(o.key("flaps"), s.flaps);
+  put(o.key("input_messages"), s.input_messages);
+  put(o.key("instance"), s.instance);
+  if (s.last_error) {
+    put_string(o.key("last_error"), *s.last_error);
+  }
+  if (s.local_address) {
+    put_string(o.key("local_address"), s.local_address->to_string());
+  }
+  if (s.local_as) {
+    put_number(o.key("local_as"), *s.local_as);
+  }
+  put(o.key("node"), s.node);
+  put(o.key("output_messages"), s.output_messages);
+  put(o.key("output_queue"), s.output_queue);
+  put(o.key("peer_as"), s.peer_as);
+  if (s.protocol) {
+    put_string(o.key("protocol"), *s.protocol);
+  }
+  auto& ribs = o.key("ribs");
+  if (s.ribs.empty()) {
+    ribs += "[]";
+  } else {
+    ribs += '[';
+    const std::size_t element = o.inner() + o.step();
+    bool first = true;
+    for (const auto& r : s.ribs) {
+      if (o.pretty()) {
+        ribs += first ? "\n" : ",\n";
+        ribs.append(element, ' ');
+      } else if (!first) {
+        ribs += ',';
+      }
+      first = false;
+      put_rib(ribs, r, indent, element);
+    }
+    if (o.pretty()) {
+      ribs += '\n';
+      ribs.append(o.inner(), ' ');
+    }
+    ribs += ']';
+  }
+  put(o.key("router"), s.router);
+  put(o.key("site"), s.site);
+  put_string(o.key("source"), bgp::to_string(s.source));
+  put_string(o.key("state"), bgp::to_string(s.state));
+  put(o.key("uptime_seconds"), s.uptime_seconds);
+  o.close();
 }
 
 } // namespace bgpwatch::collector

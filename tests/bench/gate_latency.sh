@@ -6,9 +6,9 @@
 #
 # Two routers (cr1-eqiad, cr2-eqiad) behind a private sshd. Their scenario
 # holds all the runs in one timeline: the sessions are Active, turn
-# Established at T_k (every PERIOD s, default 7, plus a random 0-999 ms so
+# Established at T_k (every PERIOD s, default 8, plus a random 0-999 ms so
 # the switch has a random phase against any poll schedule), and fall back
-# to Active 2 s later. Run k starts bgpwatch 2-3 s (random) before T_k.
+# to Active PERIOD-4 s later. Run k starts bgpwatch 2-3 s (random) before T_k.
 #   PATHS=router      bgpwatch polls the routers itself (a new process and
 #                     NETCONF sessions per run, opened before the switch)
 #   PATHS=collector   a `bgpwatch collect` (collector.interval = INTERVAL,
@@ -22,7 +22,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 RUNS=${RUNS:-50}
 INTERVAL=${INTERVAL:-1s}
-PERIOD=${PERIOD:-7}
+PERIOD=${PERIOD:-8}
 PATHS=${PATHS:-router collector}
 export BGPWATCH_SIM=$BUILD/bgpwatch-netconf-sim
 B=$BUILD/bgpwatch
@@ -32,17 +32,19 @@ sshd_init
 scenario=$SSHD_DIR/latency.json
 switches=$SSHD_DIR/switches.txt
 n_paths=$(wc -w <<<"$PATHS")
-# First switch 15 s after the start (sshds, the collector's first poll).
-/usr/bin/python3 - $((RUNS * n_paths)) "$PERIOD" "$switches" > "$scenario" <<'PY'
+# First switch 20 s after the start (sshds, the collector's first poll);
+# twice the switches needed, so that a run that cannot start in time (a
+# slow start-up on a loaded machine) waits for the next switch instead.
+/usr/bin/python3 - $((2 * RUNS * n_paths + 10)) "$PERIOD" "$switches" > "$scenario" <<'PY'
 import json, random, sys
 runs, period, out = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-t = 15.0
+t = 20.0
 timeline = [{"at": -10, "state": "Active"}]
 ups = []
 for k in range(runs):
     up = round(t + random.randint(0, 999) / 1000, 3)
     ups.append(up)
-    timeline += [{"at": up, "state": "Established"}, {"at": up + 2, "state": "Active"}]
+    timeline += [{"at": up, "state": "Established"}, {"at": up + period - 4, "state": "Active"}]
     t += period
 open(out, "w").write("".join("%.3f\n" % u for u in ups))
 tl = {"timeline": timeline}
@@ -75,7 +77,12 @@ for path in $PATHS; do
     sshd_wait_port "$cport"
     extra=(--collector "http://127.0.0.1:$cport")
   fi
-  for i in $(seq 1 "$RUNS"); do
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    if [ "$run_index" -ge "${#ups[@]}" ]; then
+      echo "$path: out of switches after $i runs (raise PERIOD)" >&2
+      exit 1
+    fi
     up=${ups[$run_index]}
     run_index=$((run_index + 1))
     up_ms=$(awk -v u="$up" 'BEGIN {printf "%d", u * 1000 + 0.5}')
@@ -83,9 +90,10 @@ for path in $PATHS; do
     start_ms=$((switch_ms - 2000 - RANDOM % 1000))
     now_ms=$(($(date +%s%N) / 1000000))
     if [ "$now_ms" -ge "$start_ms" ]; then
-      echo "run $i: fell behind the timeline by $((now_ms - start_ms)) ms (raise PERIOD)" >&2
-      exit 1
+      echo "$path: switch at +${up} s already too close, waiting for the next one" >&2
+      continue
     fi
+    i=$((i + 1))
     sleep "$(awk -v d=$((start_ms - now_ms)) 'BEGIN {printf "%.3f", d / 1000}')"
     "$B" --config "$CONF" -q wait-established --node kubernetes1003 "${extra[@]}" \
       --interval "$INTERVAL" --timeout 30s > "$SSHD_DIR/run.out" 2>&1 || { echo "$path run $i failed:"; cat "$SSHD_DIR/run.out"; exit 1; }

@@ -85,8 +85,8 @@ aw=$(median 1 "$tmp/a"); ac=$(median 2 "$tmp/a"); bw=$(median 1 "$tmp/b"); bc=$(
 # Kept sessions.
 "${b_cmd[0]}" "${b_cmd[1]}" --polls "$POLLS" "${b_cmd[@]:2}" 2> "$tmp/b_kept" >/dev/null
 b_kept=$(awk '/median/ {for (i = 1; i <= NF; i++) if ($i == "median") print $(i + 1)}' "$tmp/b_kept")
-BGPWATCH_BENCH_CONFIG=$CONF "$BUILD/bench/bench_poll" --benchmark_filter='BM_PollCycle/0' --benchmark_format=json \
-  > "$tmp/a_kept.json" 2>/dev/null
+BGPWATCH_BENCH_CONFIG=$CONF "$BUILD/bench/bench_poll" --benchmark_filter='BM_PollCycle/0' \
+  --benchmark_out="$tmp/a_kept.json" --benchmark_out_format=json > "$tmp/a_kept.txt" 2>&1
 a_kept=$($py -c 'import json,sys; b=json.load(open(sys.argv[1]))["benchmarks"][0]; print("%.1f" % b["cpu_ms_per_cycle"])' "$tmp/a_kept.json")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -106,9 +106,9 @@ if [ "${PROFILE:-0}" = 1 ]; then
   BGPWATCH_BENCH_CONFIG=$CONF perf record -q -e cpu-clock -F 2000 -g -o "$tmp/kept.data" -- \
     "$BUILD/bench/bench_poll" --benchmark_filter='BM_PollCycle/0' >/dev/null 2>&1
   perf report -i "$tmp/kept.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
-    | grep -v '^#' | grep -v '^$' | head -25
+    | grep -v "^#" | grep -v "^$" | cut -c1-110 | head -25 || true
   echo "== perf profile: one \`bgpwatch --format json summary\` process"
   perf record -q -e cpu-clock -F 4000 -g -o "$tmp/proc.data" -- "${a_cmd[@]}" >/dev/null 2>&1
   perf report -i "$tmp/proc.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
-    | grep -v '^#' | grep -v '^$' | head -25
+    | grep -v "^#" | grep -v "^$" | cut -c1-110 | head -25 || true
 fi

@@ -4,6 +4,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <string>
+
 using namespace bgpwatch::bgp;
 
 TEST_CASE("bgp::parse_state_name accepts RFC names and Junos Establ only")
@@ -118,4 +125,52 @@ TEST_CASE("bgp::parse_duration")
   CHECK(format_duration(milliseconds(90'000)) == "1m30s");
   CHECK(format_duration(milliseconds(500)) == "500ms");
   CHECK(format_duration(milliseconds(0)) == "0s");
+}
+
+TEST_CASE("Address::format writes inet_ntop's text for every zero-run shape (issue 17)", "[session]")
+{
+  std::mt19937 rng(17);
+  const auto check = [](const bgpwatch::bgp::Address& a) {
+    char want[INET6_ADDRSTRLEN] = {};
+    REQUIRE(inet_ntop(a.family() == bgpwatch::bgp::Family::ipv4 ? AF_INET : AF_INET6, a.data(), want, sizeof want)
+            != nullptr);
+    char got[bgpwatch::bgp::Address::k_max_text];
+    const auto n = a.format(got);
+    REQUIRE(std::string(got, n) == want);
+    REQUIRE(a.to_string() == want);
+  };
+  // Every pattern of zero / non-zero words, the non-zero ones random
+  // (sometimes 0xffff, 1 digit, 4 digits), so every run length and
+  // position, ties between runs and the embedded-IPv4 forms all occur.
+  for (unsigned mask = 0; mask < 256; ++mask) {
+    for (int round = 0; round < 8; ++round) {
+      std::array<std::uint8_t, 16> bytes{};
+      for (int w = 0; w < 8; ++w) {
+        if ((mask >> w & 1U) == 0) {
+          continue;
+        }
+        unsigned v = 0;
+        switch (rng() % 4) {
+        case 0:
+          v = 0xffff;
+          break;
+        case 1:
+          v = 1 + rng() % 15;
+          break;
+        default:
+          v = 1 + rng() % 0xffff;
+        }
+        bytes[2 * w] = static_cast<std::uint8_t>(v >> 8);
+        bytes[2 * w + 1] = static_cast<std::uint8_t>(v);
+      }
+      check(bgpwatch::bgp::Address::v6(bytes));
+    }
+  }
+  for (int i = 0; i < 2000; ++i) {
+    const auto v = static_cast<std::uint32_t>(rng());
+    check(bgpwatch::bgp::Address::v4({static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                                      static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)}));
+  }
+  check(bgpwatch::bgp::Address::v4({0, 0, 0, 0}));
+  check(bgpwatch::bgp::Address::v4({255, 255, 255, 255}));
 }
