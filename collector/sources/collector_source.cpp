@@ -111,11 +111,6 @@ Expected<std::optional<bool>, std::string> opt_bool(const json& j, const char* k
   return std::optional<bool>(v->get<bool>());
 }
 
-std::string seconds_text(std::chrono::nanoseconds d)
-{
-  return bgp::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(d));
-}
-
 bool is_loopback_literal(const std::string& host)
 {
   boost::system::error_code ec;

@@ -284,8 +284,8 @@ TEST_CASE("require routes: a terminal state wins over AS mismatch and is flagged
   GateOptions o;
   o.require = Require::routes;
   limit.peer_as = 64601;
-  RouterObservation cr1{"cr1-eqiad", true, "", k_now, std::nullopt, {limit}};
-  RouterObservation cr2{"cr2-eqiad", false, "connection refused", k_now, std::nullopt, {}};
+  RouterObservation cr1{"cr1-eqiad", true, "", k_now, std::nullopt, {limit}, {}};
+  RouterObservation cr2{"cr2-eqiad", false, "connection refused", k_now, std::nullopt, {}, {}};
   const std::vector<ExpectedSession> e{expected(), ExpectedSession{"cr2-eqiad", addr("10.64.32.23"), 64601, "n", "eqiad"}};
   const std::vector<RouterObservation> observed{cr1, cr2};
   v = evaluate(e, observed, k_now, o);
@@ -324,7 +324,7 @@ TEST_CASE("require routes: the neighbor fixtures judged end to end")
     const auto parsed = std::string_view(c.file).ends_with(".xml") ? parse_junos_neighbor_xml(content)
                                                                     : parse_junos_neighbor_text(content);
     REQUIRE(parsed.has_value());
-    RouterObservation obs{"cr1-eqiad", true, "", k_now, std::nullopt, parsed->sessions};
+    RouterObservation obs{"cr1-eqiad", true, "", k_now, std::nullopt, parsed->sessions, {}};
     const std::vector<ExpectedSession> e{ExpectedSession{"cr1-eqiad", addr(c.address), 0, "n", "eqiad"}};
     const std::vector<RouterObservation> observed{obs};
     GateOptions o;
@@ -470,7 +470,7 @@ TEST_CASE("bird GR under --require routes: a RIB in neighbor GR is restart_in_pr
   REQUIRE(s.protocol == "Global_10_64_0_1");
   s.state = SessionState::established; // as if the session were back while BIRD still holds stale routes
   s.uptime_seconds = 5;
-  RouterObservation o{"Global_10_64_0_1", true, "", WallClock::time_point{}, std::nullopt, {s}};
+  RouterObservation o{"Global_10_64_0_1", true, "", WallClock::time_point{}, std::nullopt, {s}, {}};
   const std::vector<ExpectedSession> e{ExpectedSession{"Global_10_64_0_1", s.address, 0, "", ""}};
   const std::vector<RouterObservation> observed{o};
   GateOptions opt;
