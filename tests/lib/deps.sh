@@ -4,7 +4,11 @@ bgpwatch_install_deps() {
   local root=$1 missing=() p
   while read -r p; do
     case $p in ''|'#'*) continue;; esac
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
+    # kubernetes-client ships /usr/bin/kubectl; where another package (a cloud SDK's kubectl)
+    # owns that path, dpkg would refuse the whole install: the kubectl test unpacks it instead.
+    if [ "$p" = kubernetes-client ] && dpkg -S /usr/bin/kubectl >/dev/null 2>&1; then continue; fi
+    missing+=("$p")
   done < "$root/packaging/debian-packages.txt"
   if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: installing ${missing[*]}" >&2
