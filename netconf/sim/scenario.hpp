@@ -59,6 +59,7 @@ struct PeerSpec
   std::uint64_t input_messages = 100;
   std::uint64_t output_messages = 100;
   std::vector<TimelineEvent> timeline; // sorted by at; absent from the reply before the first
+  std::string node;                    // the scenario node this peer was made for (node_peers), else ""
 };
 
 enum class FaultKind : std::uint8_t {
@@ -98,6 +99,7 @@ struct RouterSpec
 struct Scenario
 {
   std::optional<std::int64_t> start_unix; // "start" in the file
+  std::string control_path;               // "control": JSON Lines events (control.hpp), as written in the file
   std::map<std::string, RouterSpec> routers;
 };
 
