@@ -24,13 +24,14 @@ struct Command
   std::string_view summary;
 };
 
-constexpr std::array<Command, 10> k_commands{{
+constexpr std::array<Command, 11> k_commands{{
   {"parse", cmd_parse, "parse saved Junos XML/text, BIRD output or a pcap (offline)"},
   {"summary", cmd_summary, "every router's sessions, each with its node"},
   {"status", cmd_status, "a node's expected sessions, their states and the verdict"},
   {"wait-established", cmd_wait_established, "poll until the node is ready or the deadline passes"},
   {"check", cmd_check, "one poll: is the node ready now? (exit 0/1/3)"},
   {"gate", cmd_gate, "wait, then run CMD only if the node is ready"},
+  {"roll", cmd_roll, "run CMD on a site's nodes one at a time, each only while the rest is ready"},
   {"nrpe", cmd_nrpe, "Icinga/Nagios plugin (also as check_bgpwatch)"},
   {"collect", cmd_collect, "daemon: poll all routers, serve metrics and JSON"},
   {"sniff", cmd_sniff, "decode BGP on the wire (libpcap)"},
