@@ -109,6 +109,23 @@ def node_pods(objects_path, node):
                   for p in objects.get("pods", []) if p.get("spec", {}).get("nodeName") == node)
 
 
+def api_call(work, port, method, path, body=None):
+    """One call to the test API with its client certificate: (status, parsed body)."""
+    import ssl
+    import urllib.error
+    import urllib.request
+    ctx = ssl.create_default_context(cafile=os.path.join(work, "ca.crt"))
+    ctx.load_cert_chain(os.path.join(work, "client.crt"), os.path.join(work, "client.key"))
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"https://127.0.0.1:{port}{path}", data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+
 def write_kubeconfig(work, port, path=None):
     path = path or os.path.join(work, "kubeconfig")
     with open(path, "w") as f:
