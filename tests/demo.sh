@@ -73,8 +73,9 @@ export BGPWATCH_SIM=$ROOT/$BUILD/bgpwatch-netconf-sim
 # into the timeline.
 export SSHD_START=$(( $(date +%s) + 3 ))
 sshd_init
-sshd_start_router cr1-eqiad fixtures/scenarios/demo-eqiad.json
-sshd_start_router cr2-eqiad fixtures/scenarios/demo-eqiad.json
+# --control: the roll below "restarts calico-node" by appending to this file.
+sshd_start_router cr1-eqiad fixtures/scenarios/demo-eqiad.json --control "$SSHD_DIR/control.jsonl"
+sshd_start_router cr2-eqiad fixtures/scenarios/demo-eqiad.json --control "$SSHD_DIR/control.jsonl"
 sshd_write_config "$SSHD_DIR/config.yaml" fixtures/scenarios/demo-eqiad.json
 while [ "$(date +%s)" -lt "$SSHD_START" ]; do sleep 0.1; done
 echo
@@ -87,5 +88,37 @@ rc=$?
 set -e
 echo "(exit $rc)"
 [ $rc = 0 ] || { echo "demo: expected exit 0 (ready), got $rc" >&2; exit 1; }
+
+# --- Live: roll the whole site, one node at a time --------------------------
+# CMD "restarts calico-node" on a simulated node: both routers drop its
+# sessions at once and see them Established again 3 s later (the simulator's
+# control file, fixtures/scenarios/README.md).
+cat > "$SSHD_DIR/restart-calico-node" <<SH
+#!/bin/sh
+printf '{"node": "%s", "at_unix": %s, "script": "restart", "up_after": 3}\n' "\$1" "\$(date +%s.%N)" >> "$SSHD_DIR/control.jsonl"
+echo "calico-node restarted on \$1"
+SH
+chmod 755 "$SSHD_DIR/restart-calico-node"
+echo
+echo "== live: roll the six workers of eqiad, each only while the other five are ready =="
+echo "\$ bgpwatch roll --site eqiad --settle 2s --state roll-eqiad.jsonl -- restart-calico-node {node}"
+set +e
+"$B" --config "$SSHD_DIR/config.yaml" roll --site eqiad --settle 2s --interval 1s --timeout 2m \
+  --lock-dir "$SSHD_DIR" --state "$SSHD_DIR/roll-eqiad.jsonl" -- "$SSHD_DIR/restart-calico-node" "{node}" \
+  > "$SSHD_DIR/roll.out"
+rc=$?
+set -e
+# Off a terminal the progress is JSON Lines (the audit records); show the steps briefly.
+/usr/bin/python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["event"] == "step" and r["verdict"] != "started":
+        print("%-28s %-9s %-7s %s" % (r["node"], r["step"], r["verdict"], r["detail"]))
+    elif r["event"] == "result":
+        print("done: %d of %d nodes, exit %d" % (len(r["done"]), len(r["done"]) + len(r["not_done"]), r["exit"]))
+' "$SSHD_DIR/roll.out"
+echo "(exit $rc)"
+[ $rc = 0 ] || { echo "demo: expected the roll to finish (exit 0), got $rc" >&2; exit 1; }
 echo
 echo "demo: ok"

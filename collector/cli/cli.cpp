@@ -39,13 +39,14 @@ int cmd_help(const GlobalOptions& global, const CommandArgs& args);
 int cmd_version(const GlobalOptions& global, const CommandArgs& args);
 int cmd_completion(const GlobalOptions& global, const CommandArgs& args);
 
-constexpr std::array<Command, 13> k_commands{{
+constexpr std::array<Command, 14> k_commands{{
   {"parse", "FILE...", cmd_parse, "parse saved Junos XML/text, BIRD output or a pcap (offline)"},
   {"summary", "", cmd_summary, "every router's sessions, each with its node"},
   {"status", "--node N", cmd_status, "a node's expected sessions, their states and the verdict"},
   {"wait-established", "--node N", cmd_wait_established, "poll until the node is ready or the deadline passes"},
   {"check", "--node N", cmd_check, "one poll: is the node ready now? (exit 0/1/3)"},
   {"gate", "--node N -- CMD", cmd_gate, "wait, then run CMD only if the node is ready"},
+  {"roll", "--site S -- CMD", cmd_roll, "run CMD on a site's nodes one at a time, each only while the rest is ready"},
   {"nrpe", "--node N", cmd_nrpe, "Icinga/Nagios plugin (also as check_bgpwatch)"},
   {"collect", "", cmd_collect, "daemon: poll all routers, serve metrics and JSON"},
   {"sniff", "", cmd_sniff, "decode BGP on the wire (libpcap)"},

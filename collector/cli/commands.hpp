@@ -13,6 +13,7 @@ int cmd_status(const GlobalOptions& global, const CommandArgs& args);
 int cmd_wait_established(const GlobalOptions& global, const CommandArgs& args);
 int cmd_check(const GlobalOptions& global, const CommandArgs& args);
 int cmd_gate(const GlobalOptions& global, const CommandArgs& args);
+int cmd_roll(const GlobalOptions& global, const CommandArgs& args);
 int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args);
 int cmd_collect(const GlobalOptions& global, const CommandArgs& args);
 int cmd_sniff(const GlobalOptions& global, const CommandArgs& args);

@@ -44,9 +44,9 @@ public:
   {
   }
 
-  Expected<HttpsResponse, std::string> get(const std::string& path,
-                                           const std::vector<std::pair<std::string, std::string>>& headers,
-                                           std::uint64_t max_body)
+  Expected<HttpsResponse, std::string> request(http::verb method, const std::string& path,
+                                               const std::vector<std::pair<std::string, std::string>>& headers,
+                                               const std::string& body, std::uint64_t max_body)
   {
     BGPWATCH_TRY(setup_tls());
 
@@ -75,12 +75,16 @@ public:
       stream().async_handshake(ssl::stream_base::client, [done](error_code ec) { done(ec); });
     }));
 
-    http::request<http::empty_body> req{http::verb::get, path, 11};
+    http::request<http::string_body> req{method, path, 11};
     req.set(http::field::host, endpoint_text(m_target));
     req.set(http::field::user_agent, "bgpwatch/" BGPWATCH_VERSION);
     req.set(http::field::connection, "close");
     for (const auto& [name, value] : headers) {
       req.set(name, value);
+    }
+    if (method != http::verb::get || !body.empty()) {
+      req.body() = body;
+      req.prepare_payload(); // Content-Length
     }
     BGPWATCH_TRY(run("sending the request to", [&](auto done) {
       http::async_write(stream(), req, [done](error_code ec, std::size_t) { done(ec); });
@@ -224,12 +228,25 @@ Expected<HttpsResponse, std::string> https_get(const HttpsTarget& target, const 
                                                const std::vector<std::pair<std::string, std::string>>& headers,
                                                SteadyClock::time_point deadline, std::uint64_t max_body_bytes)
 {
+  return https_request(target, "GET", path_and_query, headers, std::string(), deadline, max_body_bytes);
+}
+
+Expected<HttpsResponse, std::string> https_request(const HttpsTarget& target, const std::string& method,
+                                                   const std::string& path_and_query,
+                                                   const std::vector<std::pair<std::string, std::string>>& headers,
+                                                   const std::string& body, SteadyClock::time_point deadline,
+                                                   std::uint64_t max_body_bytes)
+{
+  const http::verb verb = http::string_to_verb(method);
+  if (verb == http::verb::unknown) {
+    return Unexpected("HTTPS request to " + endpoint_text(target) + ": unknown method '" + method + "'");
+  }
   if (SteadyClock::now() >= deadline) {
     return Unexpected("connecting to " + endpoint_text(target) + ": deadline reached (timed out)");
   }
   try {
     Exchange exchange(target, deadline);
-    return exchange.get(path_and_query, headers, max_body_bytes);
+    return exchange.request(verb, path_and_query, headers, body, max_body_bytes);
   } catch (const std::exception& e) {
     // Boost throws only for resource exhaustion here; report, never crash.
     return Unexpected("HTTPS request to " + endpoint_text(target) + " failed: " + e.what());

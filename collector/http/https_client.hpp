@@ -1,4 +1,4 @@
-// collector/http/https_client.hpp: one HTTPS GET with verified TLS and a hard
+// collector/http/https_client.hpp: one HTTPS request (GET, or any method) with verified TLS and a hard
 // deadline (Boost.Beast over Boost.Asio SSL / OpenSSL). Used by the
 // Kubernetes inventory source. It fails closed: there is no switch to skip
 // certificate verification.
@@ -45,5 +45,14 @@ Expected<HttpsResponse, std::string> https_get(const HttpsTarget& target, const 
                                                const std::vector<std::pair<std::string, std::string>>& headers,
                                                SteadyClock::time_point deadline,
                                                std::uint64_t max_body_bytes = 64ull << 20);
+
+// Any METHOD ("GET", "POST", "PUT", "PATCH", "DELETE") with `body` (sent with a
+// Content-Length; set Content-Type in `headers`). Same deadline and errors as
+// https_get. Used by roll for Leases, cordon and evictions.
+Expected<HttpsResponse, std::string> https_request(const HttpsTarget& target, const std::string& method,
+                                                   const std::string& path_and_query,
+                                                   const std::vector<std::pair<std::string, std::string>>& headers,
+                                                   const std::string& body, SteadyClock::time_point deadline,
+                                                   std::uint64_t max_body_bytes = 64ull << 20);
 
 } // namespace bgpwatch::collector

@@ -3,6 +3,7 @@
 // private sshd (tests/lib/sshd.sh). Options live in one table (k_options)
 // so new modes (e.g. a mirror of a live daemon) are one row and one
 // ReplySource away.
+#include "netconf/sim/control.hpp"
 #include "netconf/sim/junos_reply.hpp"
 #include "netconf/sim/mirror.hpp"
 #include "netconf/sim/scenario.hpp"
@@ -35,6 +36,7 @@ struct SimOptions
   std::string mirror_command;       // --mirror-command: answer from a live daemon (mirror.hpp)
   bool print_neighbors = false;     // --print-neighbors: the get-bgp-neighbor-information reply instead
   std::optional<std::string> neighbor; // --neighbor: its <neighbor-address>
+  std::string control_path;         // --control: overrides the scenario's "control" (control.hpp)
 };
 
 struct OptionSpec
@@ -81,6 +83,8 @@ const std::vector<OptionSpec>& options_table()
      }},
     {"--mirror-command", true, "CMD  mirror mode: answer from CMD's output (FRR 'show bgp summary json'), no scenario",
      [](SimOptions& o, const std::string& v) { o.mirror_command = v; return std::string(); }},
+    {"--control", true, "FILE    control events (JSON Lines) read on every RPC; overrides the scenario's \"control\"",
+     [](SimOptions& o, const std::string& v) { o.control_path = v; return std::string(); }},
     {"--print", false, "           print the <get-bgp-summary-information> reply body and exit",
      [](SimOptions& o, const std::string&) { o.print = true; return std::string(); }},
     {"--print-neighbors", false, " print the <get-bgp-neighbor-information> reply and exit",
@@ -201,7 +205,21 @@ int main(int argc, char** argv)
   const std::optional<double> frozen = opts.now_unix;
   server.clock = [start, frozen] { return (frozen ? *frozen : unix_now()) - start; };
 
-  std::unique_ptr<ReplySource> source = std::make_unique<ScenarioReplySource>(router);
+  // The control file: --control, else the scenario's "control" (relative to the scenario file).
+  std::string control = opts.control_path;
+  if (control.empty() && !scenario->control_path.empty()) {
+    control = scenario->control_path;
+    const auto slash = opts.scenario_path.rfind('/');
+    if (control.front() != '/' && slash != std::string::npos) {
+      control = opts.scenario_path.substr(0, slash + 1) + control;
+    }
+  }
+  std::unique_ptr<ReplySource> source;
+  if (control.empty()) {
+    source = std::make_unique<ScenarioReplySource>(router);
+  } else {
+    source = std::make_unique<ControlledReplySource>(router, control, start);
+  }
   if (opts.print) {
     std::optional<bgp::Address> only;
     if (opts.neighbor) {

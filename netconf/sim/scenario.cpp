@@ -271,10 +271,13 @@ std::vector<std::string> routers_serving(const NodeSpec& node, const SiteSpec& s
 
 Scenario parse_json(const json& root)
 {
-  check_keys(root, "scenario", {"description", "start", "sites", "nodes", "routers"});
+  check_keys(root, "scenario", {"description", "start", "sites", "nodes", "routers", "control"});
   Scenario sc;
   if (root.contains("start") && !root["start"].is_null()) {
     sc.start_unix = parse_start(root["start"], "start");
+  }
+  if (root.contains("control")) {
+    sc.control_path = get_string(root["control"], "control"); // netconf/sim/control.hpp
   }
   std::map<std::string, SiteSpec> sites;
   if (root.contains("sites")) {
@@ -373,6 +376,7 @@ Scenario parse_json(const json& root)
           spec.peer_as = site.asn;
           spec.description = std::nullopt;
           spec.timeline = {TimelineEvent{-1'000'000, bgp::SessionState::established, {}, {}, {}}};
+          spec.node = node.name;
           apply_peer_fields(defaults, p + ".node_peers", spec);
           const json& nj = node_json[node.name];
           if (nj.contains("sessions") && nj["sessions"].contains(name)) {

@@ -77,6 +77,7 @@ struct PeerSpec
   std::vector<TimelineEvent> timeline; // sorted by at; absent from the reply before the first
   std::optional<GracefulRestartSpec> graceful_restart{}; // empty: not negotiated
   bool unconfigured = false; // no neighbor statement on the router (peer-flags "Unconfigured")
+  std::string node;                    // the scenario node this peer was made for (node_peers), else ""
 };
 
 enum class FaultKind : std::uint8_t {
@@ -116,6 +117,7 @@ struct RouterSpec
 struct Scenario
 {
   std::optional<std::int64_t> start_unix; // "start" in the file
+  std::string control_path;               // "control": JSON Lines events (control.hpp), as written in the file
   std::map<std::string, RouterSpec> routers;
 };
 

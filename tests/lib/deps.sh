@@ -6,7 +6,11 @@ bgpwatch_install_deps() {
     case $p in ''|'#'*) continue;; esac
     # No `| grep -q`: under pipefail, grep's early exit can SIGPIPE
     # dpkg-query and count an installed package as missing.
-    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] && continue
+    # kubernetes-client ships /usr/bin/kubectl; where another package (a cloud SDK's kubectl)
+    # owns that path, dpkg would refuse the whole install: the kubectl test unpacks it instead.
+    if [ "$p" = kubernetes-client ] && dpkg -S /usr/bin/kubectl >/dev/null 2>&1; then continue; fi
+    missing+=("$p")
   done < "$root/packaging/debian-packages.txt"
   if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: installing ${missing[*]}" >&2
