@@ -155,7 +155,8 @@ TEST_CASE("collector state: transitions with flap deltas, bounded history")
   CHECK(changes[0].transition.from == bgp::SessionState::established);
   CHECK(changes[0].transition.to == bgp::SessionState::active);
   CHECK(changes[0].transition.flaps_delta == 1);
-  CHECK(changes[0].transition.at == bgp::WallClock::time_point(std::chrono::seconds(1005)));
+  // As the verdict judges it (bgp::session_came_up): polled_at - uptime - 1 s.
+  CHECK(changes[0].transition.at == bgp::WallClock::time_point(std::chrono::seconds(1004)));
   // Same state, no flap: no change.
   CHECK(st.record(ok("cr1-eqiad", {session("10.64.32.23", bgp::SessionState::active, 15, 3)}, 1020),
                   std::chrono::milliseconds(1))
@@ -167,6 +168,12 @@ TEST_CASE("collector state: transitions with flap deltas, bounded history")
                  1030 + i),
               std::chrono::milliseconds(1));
   }
+  // An uptime reaching before 1970 (polled at @1069, up 5000 s) is not
+  // summed into a wrapped instant: the change is placed at the poll.
+  changes = st.record(ok("cr1-eqiad", {session("10.64.32.23", bgp::SessionState::idle, 5000, 100)}, 1069),
+                      std::chrono::milliseconds(1));
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].transition.at == bgp::WallClock::time_point(std::chrono::seconds(1069)));
   const auto* r = st.router("cr1-eqiad");
   REQUIRE(r != nullptr);
   REQUIRE(r->sessions->size() == 1);
