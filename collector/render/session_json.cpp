@@ -198,7 +198,7 @@ public:
 
 private:
   static constexpr std::size_t k_max_prefix = 64;
-  static constexpr std::size_t k_max_key = 16; // "output_messages", the longest key written here
+  static constexpr std::size_t k_max_key = 24; // "restart_flags_received" (22), the longest key written here
 
   std::string& m_out;
   bool m_pretty;
@@ -217,7 +217,39 @@ void put_rib(std::string& out, const bgp::RibCounts& r, int indent, std::size_t 
   put(o.key("damped"), r.damped);
   put_string(o.key("name"), r.name);
   put(o.key("received"), r.received);
+  put(o.key("state"), r.state);
   o.close();
+}
+
+// A list of words (peer flags, options, NLRI) as nlohmann writes it: null,
+// [] or one element per line.
+void put_words(std::string& out, const std::optional<std::vector<std::string>>& words, const ObjectWriter& o)
+{
+  if (!words) {
+    out += "null";
+    return;
+  }
+  if (words->empty()) {
+    out += "[]";
+    return;
+  }
+  out += '[';
+  bool first = true;
+  for (const auto& w : *words) {
+    if (o.pretty()) {
+      out += first ? "\n" : ",\n";
+      out.append(o.inner() + o.step(), ' ');
+    } else if (!first) {
+      out += ',';
+    }
+    first = false;
+    put_string(out, w);
+  }
+  if (o.pretty()) {
+    out += '\n';
+    out.append(o.inner(), ' ');
+  }
+  out += ']';
 }
 
 } // namespace
@@ -228,13 +260,14 @@ void append_session_json(std::string& out, const bgp::Session& s, int indent, st
   char address[bgp::Address::k_max_text];
   put_string(o.key("address"), std::string_view(address, s.address.format(address)));
   put(o.key("description"), s.description);
+  put_words(o.key("end_of_rib_received"), s.end_of_rib_received, o);
+  put_words(o.key("end_of_rib_sent"), s.end_of_rib_sent, o);
   put_string(o.key("family"), bgp::to_string(s.family()));
   put(o.key("flaps"), s.flaps);
   put(o.key("input_messages"), s.input_messages);
   put(o.key("instance"), s.instance);
-  if (s.last_error) {
-    put_string(o.key("last_error"), *s.last_error);
-  }
+  put(o.key("last_error"), s.last_error);
+  put(o.key("last_state"), s.last_state);
   if (s.local_address) {
     put_string(o.key("local_address"), s.local_address->to_string());
   }
@@ -242,12 +275,17 @@ void append_session_json(std::string& out, const bgp::Session& s, int indent, st
     put_number(o.key("local_as"), *s.local_as);
   }
   put(o.key("node"), s.node);
+  put_words(o.key("options"), s.options, o);
   put(o.key("output_messages"), s.output_messages);
   put(o.key("output_queue"), s.output_queue);
   put(o.key("peer_as"), s.peer_as);
+  put_words(o.key("peer_flags"), s.peer_flags, o);
   if (s.protocol) {
     put_string(o.key("protocol"), *s.protocol);
   }
+  put(o.key("restart_flags_received"), s.restart_flags_received);
+  put_words(o.key("restart_negotiated"), s.restart_negotiated, o);
+  put(o.key("restart_time_received"), s.restart_time_received);
   auto& ribs = o.key("ribs");
   if (s.ribs.empty()) {
     ribs += "[]";
@@ -274,6 +312,8 @@ void append_session_json(std::string& out, const bgp::Session& s, int indent, st
   put(o.key("router"), s.router);
   put(o.key("site"), s.site);
   put_string(o.key("source"), bgp::to_string(s.source));
+  put(o.key("stale_route_time"), s.stale_route_time);
+  o.key("stale_routes_expire_at") += "null"; // live views fill it (session_verdict_to_json)
   put_string(o.key("state"), bgp::to_string(s.state));
   put(o.key("uptime_seconds"), s.uptime_seconds);
   o.close();
