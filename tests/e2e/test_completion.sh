@@ -12,7 +12,11 @@ FIX=${BGPWATCH_FIXTURES:?}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
-CONF=$FIX/config/example.yaml
+# The example configuration without its Kubernetes source: its kubeconfig
+# does not exist here, and a missing kubeconfig is now refused up front
+# (exit 2, issue 13) before the commands below get to their own errors.
+CONF=$work/example-no-kubernetes.yaml
+sed '/^  kubernetes:/,/^  dns:/{/^  dns:/!d}' "$FIX/config/example.yaml" > "$CONF"
 
 "$BGPWATCH" completion bash > "$work/bash" || { echo "FAIL: completion bash exit $?"; exit 1; }
 "$BGPWATCH" completion zsh > "$work/zsh" || { echo "FAIL: completion zsh exit $?"; exit 1; }

@@ -25,7 +25,7 @@ gate_expect '"end_of_rib_received": null' && gate_expect '"inet-unicast"'
 
 # --- t≈12: kubernetes1005 down (t=10..40), routes kept stale; wait until End-of-RIB (t=48)
 world_at 12
-gate_run "down -> up -> End-of-RIB: ready" 0 -- --format json wait-established --node kubernetes1005 --interval 1s --timeout 60s
+gate_run "down -> up -> End-of-RIB: ready" 0 -- --format json wait-established --node kubernetes1005 --since none --interval 1s --timeout 60s
 gate_expect '"event":"result"' && gate_expect '"ready":true'
 gate_expect '"reason":"awaiting_end_of_rib"'                 # polls between t=40 and t=48
 gate_expect 'routes kept stale for [0-9ms]+ more'               # polls while down
@@ -34,7 +34,7 @@ gate_expect '"stale_routes_expire_at":"20[0-9-]+T[0-9:.]+Z"'
 
 # --- prefix-limit teardown on cr1 at t=5: stop at once, exit 1, the router's words
 world_at 6
-gate_run "prefix-limit teardown stops within one poll" 1 -- wait-established --node kubernetes1004 --interval 2s --timeout 60s
+gate_run "prefix-limit teardown stops within one poll" 1 -- wait-established --node kubernetes1004 --since none --interval 2s --timeout 60s
 gate_expect "won't recover by waiting: prefix limit exceeded on cr1-eqiad \(router says: last error 'Cease', flags <Idled>\); clear bgp neighbor 10.64.48.52 after fixing the node"
 gate_expect "stopped after 1 poll"
 [ "$ELAPSED_MS" -lt 15000 ] || gate_fail "terminal state took $ELAPSED_MS ms"

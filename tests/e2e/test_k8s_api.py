@@ -129,7 +129,7 @@ def main():
             run("a kubeconfig trusting another CA is refused (unknown, exit 3)", 3,
                 [f"tried kubernetes: TLS handshake with 127.0.0.1:{port} failed: certificate verify failed"],
                 wrong_ca_cfg, "check", "--node", "kubernetes1003", "--now", NOW, *UP)
-            run("insecure-skip-tls-verify is refused", 3,
+            run("insecure-skip-tls-verify is refused", 2,
                 ["sets insecure-skip-tls-verify: refused (bgpwatch always verifies the API server's certificate"],
                 insecure_cfg, "check", "--node", "kubernetes1003", "--now", NOW, *UP)
             # The test API answers slow.eqiad.wmnet after 60 s. wait-established
