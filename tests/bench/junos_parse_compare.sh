@@ -9,7 +9,8 @@
 #       the ratio is taken against the fastest by median wall time
 #   (c) xmllint --stream --noout FILE: the floor (reads the XML, extracts
 #       nothing)
-# Runs are interleaved (a, b..., c, a, b..., c, ...) so that a load change
+# Times come from tests/bench/timed_run.py (wait4 rusage: microseconds, where
+# /usr/bin/time rounds to 10 ms). Runs are interleaved (a, b..., c, a, b..., c, ...) so that a load change
 # on this shared machine hits every command alike. Reports the median wall
 # and CPU (user+sys) time of RUNS runs each, the load average before and
 # after, the ratios against the targets (>= 10x the fastest lxml, <= 2x
@@ -84,15 +85,13 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 0; i < runs; i++)); do
   for j in "${!cmds[@]}"; do
     # shellcheck disable=SC2086 # the command lines hold no spaces inside words
-    /usr/bin/time -f "%e %U %S" -o "$tmp/time" ${cmds[$j]} >/dev/null
-    read -r wall user sys <"$tmp/time"
-    echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" >>"$tmp/t_$j"
+    $py "$src/tests/bench/timed_run.py" ${cmds[$j]} >>"$tmp/t_$j"
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 median() { # column $1 of file $2, in ms
-  awk -v c="$1" '{print $c}' "$2" | sort -g | awk '{v[NR]=$1} END {printf "%.0f", v[int((NR+1)/2)] * 1000}'
+  awk -v c="$1" '{print $c}' "$2" | sort -g | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)] * 1000}'
 }
 echo "input: $input ($bytes bytes, $(grep -c '<peer-address>' "$input") peers); median of $runs interleaved runs"
 echo "load average before: $load_before, after: $load_after, on $(nproc) CPUs"
@@ -102,8 +101,8 @@ for j in "${!cmds[@]}"; do
   w=$(median 1 "$tmp/t_$j")
   c=$(median 2 "$tmp/t_$j")
   eval "wall_$j=$w cpu_$j=$c"
-  printf '%-16s %6s ms wall %6s ms cpu   %s\n' "${names[$j]}" "$w" "$c" "${cmds[$j]}"
-  if [[ ${names[$j]} == lxml-* ]] && { [ "$best" -lt 0 ] || [ "$w" -lt "$best_wall" ]; }; then
+  printf '%-16s %7s ms wall %7s ms cpu   %s\n' "${names[$j]}" "$w" "$c" "${cmds[$j]}"
+  if [[ ${names[$j]} == lxml-* ]] && { [ "$best" -lt 0 ] || awk -v a="$w" -v b="$best_wall" 'BEGIN {exit !(a < b)}'; }; then
     best=$j
     best_wall=$w
   fi

@@ -5,7 +5,7 @@
 # found), both checked first to read the same sessions:
 #   per process  (start-up, SSH handshake, poll, exit): `bgpwatch --format
 #                json summary` vs `poll_ncclient.py` (one poll), user+sys of
-#                the client process from /usr/bin/time, median of RUNS
+#                the client process (tests/bench/timed_run.py), median of RUNS
 #                interleaved runs (default 7)
 #   kept session: bench_poll's BM_PollCycle/0 cpu_ms_per_cycle (mean of 10
 #                polls, sessions open) vs poll_ncclient.py --polls POLLS
@@ -74,12 +74,10 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 0; i < RUNS; i++)); do
   for side in a b; do
     if [ $side = a ]; then cmd=("${a_cmd[@]}"); else cmd=("${b_cmd[@]}"); fi
-    /usr/bin/time -f "%e %U %S" -o "$tmp/t" "${cmd[@]}" >/dev/null
-    read -r wall user sys < "$tmp/t"
-    echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" >> "$tmp/$side"
+    $py "$ROOT/tests/bench/timed_run.py" "${cmd[@]}" >> "$tmp/$side"
   done
 done
-median() { awk -v c="$1" '{print $c}' "$2" | sort -g | awk '{v[NR]=$1} END {printf "%.0f", v[int((NR+1)/2)] * 1000}'; }
+median() { awk -v c="$1" '{print $c}' "$2" | sort -g | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)] * 1000}'; }
 aw=$(median 1 "$tmp/a"); ac=$(median 2 "$tmp/a"); bw=$(median 1 "$tmp/b"); bc=$(median 2 "$tmp/b")
 
 # Kept sessions.
