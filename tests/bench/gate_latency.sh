@@ -8,7 +8,7 @@
 # holds all the runs in one timeline: the sessions are Active, turn
 # Established at T_k (every PERIOD s, default 8, plus a random 0-999 ms so
 # the switch has a random phase against any poll schedule), and fall back
-# to Active PERIOD-4 s later. Run k starts bgpwatch 2-3 s (random) before T_k.
+# to Active UP_FOR s later (default PERIOD-5: the collector sees Active again well before the next run). Run k starts bgpwatch 2-3 s before T_k.
 #   PATHS=router      bgpwatch polls the routers itself (a new process and
 #                     NETCONF sessions per run, opened before the switch)
 #   PATHS=collector   a `bgpwatch collect` (collector.interval = INTERVAL,
@@ -23,6 +23,7 @@ BUILD=${BUILD:-$ROOT/build}
 RUNS=${RUNS:-50}
 INTERVAL=${INTERVAL:-1s}
 PERIOD=${PERIOD:-8}
+UP_FOR=${UP_FOR:-$((PERIOD - 5))}
 PATHS=${PATHS:-router collector}
 export BGPWATCH_SIM=$BUILD/bgpwatch-netconf-sim
 B=$BUILD/bgpwatch
@@ -35,16 +36,16 @@ n_paths=$(wc -w <<<"$PATHS")
 # First switch 20 s after the start (sshds, the collector's first poll);
 # twice the switches needed, so that a run that cannot start in time (a
 # slow start-up on a loaded machine) waits for the next switch instead.
-/usr/bin/python3 - $((2 * RUNS * n_paths + 10)) "$PERIOD" "$switches" > "$scenario" <<'PY'
+/usr/bin/python3 - $((2 * RUNS * n_paths + 10)) "$PERIOD" "$switches" "$UP_FOR" > "$scenario" <<'PY'
 import json, random, sys
-runs, period, out = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+runs, period, out, up_for = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 t = 20.0
 timeline = [{"at": -10, "state": "Active"}]
 ups = []
 for k in range(runs):
     up = round(t + random.randint(0, 999) / 1000, 3)
     ups.append(up)
-    timeline += [{"at": up, "state": "Established"}, {"at": up + period - 4, "state": "Active"}]
+    timeline += [{"at": up, "state": "Established"}, {"at": up + up_for, "state": "Active"}]
     t += period
 open(out, "w").write("".join("%.3f\n" % u for u in ups))
 tl = {"timeline": timeline}
