@@ -165,4 +165,16 @@ Expected<std::string, std::string> ControlledReplySource::bgp_summary(double t)
   return inner.bgp_summary(t);
 }
 
+Expected<std::string, std::string> ControlledReplySource::bgp_neighbors(double t,
+                                                                       const std::optional<bgp::Address>& only)
+{
+  auto events = read_control(m_path);
+  if (!events) {
+    return Unexpected(events.error());
+  }
+  const RouterSpec effective = overlay_control(m_router, *events, m_start);
+  ScenarioReplySource inner(effective);
+  return inner.bgp_neighbors(t, only);
+}
+
 } // namespace bgpwatch::netconf::sim

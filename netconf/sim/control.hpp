@@ -64,6 +64,10 @@ public:
   {
   }
   Expected<std::string, std::string> bgp_summary(double t) override;
+  // The neighbor detail from the same overlaid timeline: a restart in the
+  // control file must show in both RPCs, or the gate's route-level check
+  // reads the detail of a session the summary says is gone.
+  Expected<std::string, std::string> bgp_neighbors(double t, const std::optional<bgp::Address>& only) override;
 
 private:
   const RouterSpec& m_router;
