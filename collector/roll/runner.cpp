@@ -596,7 +596,7 @@ private:
 
   const GlobalOptions& m_global;
   const RollOptions& m_o;
-  const Config& m_config;
+  [[maybe_unused]] const Config& m_config; // kept for the lease and drain steps; clang warns it is unread
   RollPlan m_plan;
   std::map<std::string, Node> m_nodes;
   std::optional<AuditFile> m_audit;
