@@ -403,12 +403,21 @@ TEST_CASE("junos neighbor text: Shutdown on a second Options line; errors with l
 
 TEST_CASE("junos neighbor: golden JSON for every good fixture")
 {
+  std::size_t checked = 0;
   for (const char* name : {"gr_eor_received.xml", "eor_pending_18_4.xml", "no_gr_ipv6_and_down.xml",
                            "prefix_limit_teardown.xml", "admin_shutdown.xml", "unconfigured.xml",
                            "two_families_srx_cluster.xml", "empty_reply.xml", "established_gr.txt",
                            "ipv6_pending_and_down.txt", "shutdown.txt"}) {
     check_golden(name);
+    ++checked;
   }
+  // Every golden in the fixture folder is one checked here: a new fixture
+  // with a golden cannot sit unchecked.
+  std::size_t goldens = 0;
+  for (const auto& e : std::filesystem::directory_iterator(neighbor_dir())) {
+    goldens += e.path().extension() == ".json" ? 1 : 0;
+  }
+  CHECK(goldens == checked);
 }
 
 TEST_CASE("detect: neighbor formats")
