@@ -7,7 +7,7 @@
 #  - `nrpe --collector URL` gives the same line as asking the routers, and a
 #    collector serving old data (older than 3 intervals) makes it UNKNOWN;
 #  - SIGHUP with a good config applies it, with a bad one keeps the old;
-#  - SIGTERM: exit 0 within 5 s, NETCONF sessions closed with <close-session>.
+#  - SIGTERM: exit 0 within 10 s (4.5 s by design), NETCONF sessions closed with <close-session>.
 set -uo pipefail
 BGPWATCH=${BGPWATCH:?}
 CHECK=$(dirname "$BGPWATCH")/check_bgpwatch
@@ -215,13 +215,17 @@ else
   echo "FAIL: SIGHUP good config"; tail -5 "$LOG"; fail=1
 fi
 
-# SIGTERM: exit 0 within 5 s, sessions closed with <close-session>.
+# SIGTERM: exit 0, sessions closed with <close-session>. The daemon bounds
+# its own shutdown at 4.5 s (collector/daemon/daemon.cpp); the test allows
+# 10 s because CI runs it under ASan beside other tests on 2 cores (it once
+# took 6.4 s there). A shutdown that waited for the RPC time-out (30 s by
+# default) would still fail it.
 t0=$(now_ms)
 kill -TERM "$cpid"
 wait "$cpid"; rc=$?
 took=$(( $(now_ms) - t0 ))
 cpid=
-if [ "$rc" = 0 ] && [ "$took" -le 5000 ]; then
+if [ "$rc" = 0 ] && [ "$took" -le 10000 ]; then
   echo "ok: SIGTERM: exit 0 after ${took} ms"
 else
   echo "FAIL: SIGTERM: exit $rc after ${took} ms"; tail -5 "$LOG"; fail=1
