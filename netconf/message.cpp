@@ -40,27 +40,6 @@ std::string trimmed_text(pugi::xml_node node)
   return s.substr(b, e - b + 1);
 }
 
-std::string xml_escape(std::string_view s)
-{
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
 // Parses a document without copying it twice; comments are skipped.
 pugi::xml_parse_result parse(pugi::xml_document& doc, std::string_view xml)
 {
@@ -77,6 +56,31 @@ std::string excerpt(std::string_view s)
 }
 
 } // namespace
+
+std::string xml_escape(std::string_view text)
+{
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
 
 std::string build_hello(const std::vector<std::string>& capabilities, std::optional<std::uint32_t> session_id)
 {

@@ -29,6 +29,9 @@ struct Hello
 };
 
 // A <hello> offering `capabilities` (and a session-id when given: server side).
+// Text for element content or a double-quoted attribute: & < > " escaped.
+std::string xml_escape(std::string_view text);
+
 std::string build_hello(const std::vector<std::string>& capabilities,
                         std::optional<std::uint32_t> session_id = std::nullopt);
 

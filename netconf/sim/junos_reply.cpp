@@ -22,30 +22,6 @@ void element(std::string& out, std::string_view name, std::uint64_t value)
 
 } // namespace
 
-std::string xml_escape(std::string_view text)
-{
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string render_bgp_information(const std::vector<PeerView>& peers, std::string_view release,
                                    std::uint64_t groups)

@@ -5,6 +5,7 @@
 // with junos:format="Establ", per-peer bgp-rib only when Established.
 #pragma once
 
+#include "netconf/message.hpp"
 #include "netconf/sim/scenario.hpp"
 
 #include <string>
@@ -24,6 +25,6 @@ std::string rpc_reply(std::string_view message_id, std::string_view release, std
 std::string rpc_error_xml(std::string_view severity, std::string_view tag, std::string_view message,
                           std::string_view bad_element = {});
 
-std::string xml_escape(std::string_view text);
+using netconf::xml_escape; // netconf/message.hpp
 
 } // namespace bgpwatch::netconf::sim
