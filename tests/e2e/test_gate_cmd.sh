@@ -38,6 +38,9 @@ gate_expect 'cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for'
 # SIGTERM during the wait: exit 143 (128 + SIGTERM), a report naming what is
 # not ready, CMD not run.
 GATE_NAME="SIGTERM during wait-established"
+# Truncate here, not in the child: a wait loop that greps $ERR must not
+# see the previous command's output before the child has opened it.
+: > "$OUT"; : > "$ERR"
 "$BGPWATCH" --config "$CONFIG" wait-established --node kubernetes1003 --since none --interval 1s --timeout 60s > "$OUT" 2> "$ERR" &
 pid=$!
 # Under load (ASan, two cores) the first poll can take seconds: wait for it,
@@ -51,6 +54,9 @@ gate_expect '^verdict: NOT READY \(exit 143\), interrupted by SIGTERM after [0-9
 gate_expect '^  cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for'
 
 GATE_NAME="SIGINT during gate"
+# Truncate here, not in the child: a wait loop that greps $ERR must not
+# see the previous command's output before the child has opened it.
+: > "$OUT"; : > "$ERR"
 "$BGPWATCH" --config "$CONFIG" gate --node kubernetes1003 --since none --interval 1s --timeout 60s -- /usr/bin/touch "$marker" > "$OUT" 2> "$ERR" &
 pid=$!
 # Under load (ASan, two cores) the first poll can take seconds: wait for it,

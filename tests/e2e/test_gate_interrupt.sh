@@ -45,6 +45,9 @@ wait_for() {
 # --- SIGTERM between polls: both sessions closed.
 logged_world "$SCENARIOS/gate-never-up.json" cr1-eqiad cr2-eqiad
 GATE_NAME="SIGTERM between polls"
+# Truncate here, not in the child: a wait loop that greps $ERR must not
+# see the previous command's output before the child has opened it.
+: > "$OUT"; : > "$ERR"
 "$BGPWATCH" --config "$CONFIG" wait-established --node kubernetes1003 --since none --interval 1s --timeout 60s > "$OUT" 2> "$ERR" &
 pid=$!
 wait_for 'cr2-eqiad ipv6' "$ERR"
@@ -60,6 +63,9 @@ gate_expect '<ok/>' "$SSHD_DIR/cr2-eqiad.out"
 # --- SIGINT while cr2-eqiad is hung in its RPC (rpc_timeout 20 s).
 logged_world "$SCENARIOS/gate-hung-router.json" cr1-eqiad cr2-eqiad
 GATE_NAME="SIGINT during a hung poll"
+# Truncate here, not in the child: a wait loop that greps $ERR must not
+# see the previous command's output before the child has opened it.
+: > "$OUT"; : > "$ERR"
 "$BGPWATCH" --config "$CONFIG" wait-established --node kubernetes1003 --since none --interval 1s --timeout 60s > "$OUT" 2> "$ERR" &
 pid=$!
 # cr1 has answered the poll (its session is idle), cr2 has the request and sits on it.
