@@ -826,7 +826,8 @@ int run_roll(const GlobalOptions& global, const RollOptions& o)
   const RollProgressMode mode = global.format == OutputFormat::json || !::isatty(STDOUT_FILENO)
                                   ? RollProgressMode::json
                                   : RollProgressMode::live;
-  RollProgress progress(mode, std::cout, std::cerr, plan.nodes);
+  RollProgress progress(mode, std::cout, std::cerr, plan.nodes, [] { return terminal_size(STDOUT_FILENO); });
+  progress.start_redraws();
   int rc = 0;
   {
     LockKeeper keeper(*lock, o.lock_ttl);

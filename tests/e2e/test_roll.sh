@@ -183,6 +183,10 @@ sleep 4
 cmd_log_is "kubernetes1001 kubernetes1002"
 audit_check "$WORK/sigint.jsonl" '
 assert any(s["node"] == "kubernetes1002.eqiad.wmnet" and s["verdict"] == "interrupted" for s in steps), steps[-3:]
+# The interrupted node's CMD was signalled or finished; no later node has a step.
+cmd = [s for s in steps if s["node"] == "kubernetes1002.eqiad.wmnet" and s["step"] == "command" and s["verdict"] != "started"]
+assert len(cmd) == 1 and cmd[0]["verdict"] in ("interrupted", "ok"), cmd
+assert all(s["node"] in ("kubernetes1001.eqiad.wmnet", "kubernetes1002.eqiad.wmnet") for s in steps), steps[-3:]
 assert recs[-1]["event"] == "result" and recs[-1]["exit"] == 130, recs[-1]
 assert recs[-1]["done"] == ["kubernetes1001.eqiad.wmnet"], recs[-1]
 '
