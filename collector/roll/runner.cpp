@@ -247,10 +247,10 @@ void run_children(std::vector<Child>& children, RollProgress& progress, const St
 class Roll
 {
 public:
-  Roll(const GlobalOptions& global, const RollOptions& o, const Config& config, RollPlan plan,
+  Roll(const GlobalOptions& global, const RollOptions& o, RollPlan plan,
        std::map<std::string, Node> nodes, std::optional<AuditFile> audit, RollProgress& progress,
        std::optional<KubernetesEndpoint> api)
-    : m_global(global), m_o(o), m_config(config), m_plan(std::move(plan)), m_nodes(std::move(nodes)),
+    : m_global(global), m_o(o), m_plan(std::move(plan)), m_nodes(std::move(nodes)),
       m_audit(std::move(audit)), m_progress(progress), m_api(std::move(api))
   {
   }
@@ -597,7 +597,6 @@ private:
 
   const GlobalOptions& m_global;
   const RollOptions& m_o;
-  [[maybe_unused]] const Config& m_config; // kept for the lease and drain steps; clang warns it is unread
   RollPlan m_plan;
   std::map<std::string, Node> m_nodes;
   std::optional<AuditFile> m_audit;
@@ -844,7 +843,7 @@ int run_roll(const GlobalOptions& global, const RollOptions& o)
     if (!plan.already_done.empty()) {
       progress.note("already done (" + *o.state_path + "): " + join(plan.already_done));
     }
-    Roll roll(global, o, *config, plan, by_name, std::move(audit), progress, api);
+    Roll roll(global, o, plan, by_name, std::move(audit), progress, api);
     rc = roll.run(site, signals, keeper);
   }
   lock->release();

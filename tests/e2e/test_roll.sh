@@ -183,7 +183,7 @@ sleep 4
 cmd_log_is "kubernetes1001 kubernetes1002"
 audit_check "$WORK/sigint.jsonl" '
 assert any(s["node"] == "kubernetes1002.eqiad.wmnet" and s["verdict"] == "interrupted" for s in steps), steps[-3:]
-# The interrupted node's CMD was signalled or finished; no later node has a step.
+# The CMD of the interrupted node was signalled or finished; no later node has a step.
 cmd = [s for s in steps if s["node"] == "kubernetes1002.eqiad.wmnet" and s["step"] == "command" and s["verdict"] != "started"]
 assert len(cmd) == 1 and cmd[0]["verdict"] in ("interrupted", "ok"), cmd
 assert all(s["node"] in ("kubernetes1001.eqiad.wmnet", "kubernetes1002.eqiad.wmnet") for s in steps), steps[-3:]
