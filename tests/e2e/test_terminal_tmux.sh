@@ -101,22 +101,32 @@ printf '{"node": "%s", "at_unix": %s, "script": "restart", "up_after": 3}\n' "\$
 echo ok
 SH
 chmod 755 "$GATE_WORK/restart.sh"
-check_roll_table() { # NAME WHAT COLUMNS
-  local s; s=$(screen "$1")
-  GATE_CHECKS=$((GATE_CHECKS + 1))
-  local n; n=$(grep -c '^roll of eqiad (6 nodes' <<<"$s")
-  [ "$n" = 1 ] || { echo "FAIL $2: $n banners on screen (want 1):"; echo "$s"; GATE_FAILS=$((GATE_FAILS + 1)); return; }
+# roll_table_problem NAME COLUMNS: what is wrong with the roll's table on screen, if anything.
+roll_table_problem() {
+  local s n stray long; s=$(screen "$1")
+  n=$(grep -c '^roll of eqiad (6 nodes' <<<"$s")
+  [ "$n" = 1 ] || { printf '%s banners on screen (want 1):\n%s\n' "$n" "$s"; return; }
   n=$(grep -c '^NODE ' <<<"$s")
-  [ "$n" = 1 ] || { echo "FAIL $2: $n table headers (want 1):"; echo "$s"; GATE_FAILS=$((GATE_FAILS + 1)); return; }
+  [ "$n" = 1 ] || { printf '%s table headers (want 1):\n%s\n' "$n" "$s"; return; }
   n=$(grep -c '^kubernetes100[1-6]' <<<"$s")
-  [ "$n" = 6 ] || { echo "FAIL $2: $n node rows (want 6):"; echo "$s"; GATE_FAILS=$((GATE_FAILS + 1)); return; }
-  # Above the table only CMD output ("[node] ok") and the lock line; a
-  # wrapped or stacked table would leave fragments.
-  local stray; stray=$(grep -Ev '^(roll of eqiad|NODE |kubernetes100[1-6]\.|\[kubernetes100[1-6]\.eqiad\.wmnet\] ok$|$)' <<<"$s" || true)
-  [ -z "$stray" ] || { echo "FAIL $2: stray lines (wrapped or garbled):"; echo "$s"; GATE_FAILS=$((GATE_FAILS + 1)); return; }
-  local long; long=$(grep -Ev '^\[kubernetes' <<<"$s" | sed 's/…/./g' | awk -v w="$3" 'length($0) >= w')
-  [ -z "$long" ] || { echo "FAIL $2: table lines reach the right margin of $3 columns:"; echo "$long"; GATE_FAILS=$((GATE_FAILS + 1)); return; }
-  echo "ok   $2"
+  [ "$n" = 6 ] || { printf '%s node rows (want 6):\n%s\n' "$n" "$s"; return; }
+  # Above the table only CMD output ("[node] ok"); a wrapped or stacked
+  # table would leave fragments.
+  stray=$(grep -Ev '^(roll of eqiad|NODE |kubernetes100[1-6]\.|\[kubernetes100[1-6]\.eqiad\.wmnet\] ok$|$)' <<<"$s" || true)
+  [ -z "$stray" ] || { printf 'stray lines (wrapped or garbled):\n%s\n' "$s"; return; }
+  long=$(grep -Ev '^\[kubernetes' <<<"$s" | sed 's/…/./g' | awk -v w="$2" 'length($0) >= w')
+  [ -z "$long" ] || { printf 'table lines reach the right margin of %s columns:\n%s\n' "$2" "$long"; return; }
+}
+check_roll_table() { # NAME WHAT COLUMNS: three looks 0.3 s apart (a capture may land mid-redraw)
+  local problem i
+  GATE_CHECKS=$((GATE_CHECKS + 1))
+  for i in 1 2 3; do
+    problem=$(roll_table_problem "$1" "$3")
+    [ -z "$problem" ] && { echo "ok   $2"; return; }
+    sleep 0.3
+  done
+  echo "FAIL $2: $problem"
+  GATE_FAILS=$((GATE_FAILS + 1))
 }
 tmx new-session -d -s roll -x 60 -y 20 \
   "env NO_COLOR=1 $BGPWATCH --config $ROLL_CONFIG roll --site eqiad --lock-dir $GATE_WORK --interval 1s \
