@@ -158,6 +158,13 @@ public:
     return Expected<std::vector<Node>, std::string>(std::move(*r));
   }
 
+  // Nodes of `site` that also match `selector` (list_kubernetes_nodes_labelled).
+  Expected<std::vector<Node>, std::string> list_labelled(const std::string& site, const std::string& selector,
+                                                         SteadyClock::time_point deadline)
+  {
+    return list_nodes("?labelSelector=" + percent_encode(m_site_label + "=" + site + "," + selector), deadline, false);
+  }
+
 private:
   std::string origin() const
   {
@@ -240,6 +247,16 @@ Expected<Node, std::string> parse_kubernetes_node(std::string_view text, std::st
   } catch (const json::exception& e) {
     return Unexpected(std::string("bad JSON in Node: ") + e.what());
   }
+}
+
+Expected<std::vector<Node>, std::string> list_kubernetes_nodes_labelled(const KubernetesEndpoint& endpoint,
+                                                                        std::string site_label,
+                                                                        const std::string& site,
+                                                                        const std::string& selector,
+                                                                        SteadyClock::time_point deadline)
+{
+  KubernetesInventory source(endpoint, std::move(site_label));
+  return source.list_labelled(site, selector, deadline);
 }
 
 std::unique_ptr<InventorySource> make_kubernetes_source(const KubernetesSource& config)

@@ -27,6 +27,16 @@ std::unique_ptr<InventorySource> make_kubernetes_source(const KubernetesSource& 
 // For tests: an already-resolved endpoint.
 std::unique_ptr<InventorySource> make_kubernetes_source(const KubernetesEndpoint& endpoint, std::string site_label);
 
+// `bgpwatch roll --selector KEY=VALUE`: the nodes of `site` that carry the
+// label KEY=VALUE, from one GET /api/v1/nodes?labelSelector=<site_label>=<site>,KEY=VALUE
+// (the API server filters). As in list(), a node without the site label or an
+// InternalIP is left out. `selector` is passed as given: the caller checks it.
+Expected<std::vector<Node>, std::string> list_kubernetes_nodes_labelled(const KubernetesEndpoint& endpoint,
+                                                                        std::string site_label,
+                                                                        const std::string& site,
+                                                                        const std::string& selector,
+                                                                        SteadyClock::time_point deadline);
+
 // One v1 Node object (JSON text or parsed) -> Node. Errors name the node and
 // what is missing or malformed.
 Expected<Node, std::string> parse_kubernetes_node(std::string_view json, std::string_view site_label);

@@ -4,6 +4,7 @@
 #include "bgp/duration.hpp"
 #include "collector/roll/plan.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace bgpwatch::collector {
@@ -25,16 +26,46 @@ Expected<std::chrono::milliseconds, std::string> duration_of(const std::string& 
 
 } // namespace
 
+std::optional<std::string> roll_selector_error(std::string_view selector)
+{
+  auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+           || c == '-';
+  };
+  const auto eq = selector.find('=');
+  if (eq == std::string_view::npos || eq == 0 || selector.find_first_of(",!", 0) != std::string_view::npos
+      || selector.find('=', eq + 1) != std::string_view::npos) {
+    return "not LABEL=VALUE";
+  }
+  const std::string_view key = selector.substr(0, eq);
+  const std::string_view value = selector.substr(eq + 1);
+  const auto slash = key.find('/');
+  const std::string_view prefix = slash == std::string_view::npos ? std::string_view() : key.substr(0, slash);
+  const std::string_view name = slash == std::string_view::npos ? key : key.substr(slash + 1);
+  if (name.empty() || name.size() > 63 || !std::all_of(name.begin(), name.end(), name_char)
+      || (slash != std::string_view::npos
+          && (prefix.empty() || prefix.size() > 253 || !std::all_of(prefix.begin(), prefix.end(), name_char)))) {
+    return "bad label '" + std::string(key) + "'";
+  }
+  if (value.size() > 63 || !std::all_of(value.begin(), value.end(), name_char)) {
+    return "bad label value '" + std::string(value) + "'";
+  }
+  return std::nullopt;
+}
+
 std::string roll_usage()
 {
-  return "usage: bgpwatch roll --site S [--nodes N1,N2,...] [--max-unavailable K] [--settle D]\n"
-         "                     [--drain [--drain-timeout D]] [--dry-run] [--state FILE] [gate options] -- CMD...\n"
+  return "usage: bgpwatch roll --site S [--nodes N1,N2,...|--selector LABEL=VALUE] [--max-unavailable K]\n"
+         "                     [--settle D] [--drain [--drain-timeout D]] [--dry-run] [--state FILE]\n"
+         "                     [gate options] -- CMD...\n"
          "Restarts a site one node (or K nodes) at a time: before each, every other node of the site\n"
          "must be ready; then CMD runs ({node} = short name, {fqdn} = full name), the node must be\n"
          "ready again (sessions up after CMD started) and stay ready for --settle. Stops at the first\n"
          "failure. One roll per site: a Kubernetes Lease bgpwatch-roll-SITE, else a lock file.\n"
          "  --site S               the site (required)\n"
          "  --nodes N1,N2          these nodes, in this order (default: every node of the site, by name)\n"
+         "  --selector LABEL=VALUE the site's nodes with this Kubernetes node label, by name\n"
+         "                         (needs the Kubernetes inventory)\n"
          "  --max-unavailable K    K nodes at a time (default 1)\n"
          "  --settle D             a node must stay ready for D before the next starts (default 0)\n"
          "  --dry-run              print the plan and the pre-flight result; change nothing\n"
@@ -100,7 +131,14 @@ Expected<RollOptions, std::string> parse_roll_command_line(const CommandArgs& ar
         return Unexpected("--nodes: no node names in '" + *v + "'");
       }
     } else if (name == "--selector") {
-      return Unexpected("--selector is not implemented yet; list the nodes with --nodes");
+      auto v = value();
+      if (!v) {
+        return Unexpected(v.error());
+      }
+      if (auto why = roll_selector_error(*v)) {
+        return Unexpected("--selector: " + *why + " in '" + *v + "' (e.g. --selector topology.kubernetes.io/zone=eqiad-row-a)");
+      }
+      o.selector = *v;
     } else if (name == "--max-unavailable") {
       auto v = value();
       if (!v) {
@@ -169,6 +207,9 @@ Expected<RollOptions, std::string> parse_roll_command_line(const CommandArgs& ar
   }
   if (o.site.empty()) {
     return Unexpected("--site is required");
+  }
+  if (o.selector && !o.nodes.empty()) {
+    return Unexpected("--nodes and --selector: give one of them");
   }
   if (!have_command || o.command.empty()) {
     return Unexpected("no command: give it after '--' (e.g. -- ssh {fqdn} sudo systemctl restart calico-node)");

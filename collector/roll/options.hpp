@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bgpwatch::collector {
@@ -16,6 +17,7 @@ struct RollOptions
 {
   std::string site;                             // --site (required)
   std::vector<std::string> nodes;               // --nodes N1,N2 (order kept)
+  std::optional<std::string> selector;          // --selector LABEL=VALUE (Kubernetes node label)
   std::size_t max_unavailable = 1;              // --max-unavailable K
   std::chrono::milliseconds settle{0};          // --settle D
   bool dry_run = false;                         // --dry-run
@@ -35,5 +37,10 @@ struct RollOptions
 Expected<RollOptions, std::string> parse_roll_command_line(const CommandArgs& args);
 
 std::string roll_usage();
+
+// --selector: one Kubernetes label equality LABEL=VALUE (LABEL may carry a
+// DNS prefix and '/'; [A-Za-z0-9._-], at most 63 characters each side).
+// Empty when valid, else why not.
+std::optional<std::string> roll_selector_error(std::string_view selector);
 
 } // namespace bgpwatch::collector

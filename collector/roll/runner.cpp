@@ -13,6 +13,7 @@
 #include "collector/gate/wait.hpp"
 #include "collector/inventory/inventory.hpp"
 #include "collector/inventory/kubernetes_config.hpp"
+#include "collector/inventory/kubernetes_source.hpp"
 #include "collector/roll/audit.hpp"
 #include "collector/roll/drain.hpp"
 #include "collector/roll/lock.hpp"
@@ -246,10 +247,10 @@ void run_children(std::vector<Child>& children, RollProgress& progress, const St
 class Roll
 {
 public:
-  Roll(const GlobalOptions& global, const RollOptions& o, const Config& config, RollPlan plan,
+  Roll(const GlobalOptions& global, const RollOptions& o, RollPlan plan,
        std::map<std::string, Node> nodes, std::optional<AuditFile> audit, RollProgress& progress,
        std::optional<KubernetesEndpoint> api)
-    : m_global(global), m_o(o), m_config(config), m_plan(std::move(plan)), m_nodes(std::move(nodes)),
+    : m_global(global), m_o(o), m_plan(std::move(plan)), m_nodes(std::move(nodes)),
       m_audit(std::move(audit)), m_progress(progress), m_api(std::move(api))
   {
   }
@@ -596,7 +597,6 @@ private:
 
   const GlobalOptions& m_global;
   const RollOptions& m_o;
-  [[maybe_unused]] const Config& m_config; // kept for the lease and drain steps; clang warns it is unread
   RollPlan m_plan;
   std::map<std::string, Node> m_nodes;
   std::optional<AuditFile> m_audit;
@@ -622,6 +622,49 @@ std::optional<KubernetesEndpoint> kubernetes_api(const Config& config, std::stri
   return *e;
 }
 
+struct SelectError
+{
+  std::string message;
+  ExitCode code = ExitCode::usage;
+};
+
+// --selector LABEL=VALUE: the site's nodes (`site_nodes`, every source) that
+// the Kubernetes API lists with both the site label and LABEL=VALUE, in name
+// order. No Kubernetes inventory, an API error, a selection outside the
+// site's inventory, or an empty selection: an error (nothing is rolled).
+Expected<std::vector<std::string>, SelectError> select_by_label(const Config& config,
+                                                                const std::optional<KubernetesEndpoint>& api,
+                                                                const std::string& site, const std::string& selector,
+                                                                const std::vector<std::string>& site_nodes)
+{
+  if (!config.inventory.kubernetes || !api) {
+    return Unexpected(SelectError{"--selector " + selector
+                                    + ": node labels come from the Kubernetes inventory, and none is configured "
+                                      "(inventory.kubernetes in the configuration); list the nodes with --nodes",
+                                  ExitCode::usage});
+  }
+  auto listed = list_kubernetes_nodes_labelled(*api, config.inventory.kubernetes->site_label, site, selector,
+                                               SteadyClock::now() + std::chrono::seconds(30));
+  if (!listed) {
+    return Unexpected(SelectError{"--selector " + selector + ": " + listed.error(), ExitCode::unknown});
+  }
+  std::vector<std::string> out;
+  for (const auto& n : *listed) {
+    if (std::find(site_nodes.begin(), site_nodes.end(), n.name) == site_nodes.end()) {
+      return Unexpected(SelectError{"--selector " + selector + ": Kubernetes lists " + n.name + " in " + site
+                                      + " but the inventory does not (an earlier source places it elsewhere)",
+                                    ExitCode::usage});
+    }
+    out.push_back(n.name);
+  }
+  if (out.empty()) {
+    return Unexpected(SelectError{"--selector " + selector + ": no node of " + site + " has that label",
+                                  ExitCode::usage});
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void print_plan(const RollPlan& plan, const RollOptions& o, const SiteCheck& check, OutputFormat format,
                 const std::optional<std::string>& lock_text)
 {
@@ -636,6 +679,7 @@ void print_plan(const RollPlan& plan, const RollOptions& o, const SiteCheck& che
                         {"time", rfc3339_ms(AuditClock::now())},
                         {"site", plan.site},
                         {"dry_run", true},
+                        {"selector", o.selector ? nlohmann::json(*o.selector) : nlohmann::json(nullptr)},
                         {"nodes", plan.nodes},
                         {"already_done", plan.already_done},
                         {"batches", plan.batches},
@@ -650,7 +694,8 @@ void print_plan(const RollPlan& plan, const RollOptions& o, const SiteCheck& che
     return;
   }
   std::cout << "roll of " << plan.site << " (dry run: nothing is changed): " << plan.nodes.size() << " nodes, "
-            << o.max_unavailable << " at a time" << (o.drain ? ", drained first" : "") << "\n";
+            << o.max_unavailable << " at a time" << (o.selector ? ", selected by " + *o.selector : std::string())
+            << (o.drain ? ", drained first" : "") << "\n";
   if (!plan.already_done.empty()) {
     std::cout << "already done (--state): " << join(plan.already_done) << "\n";
   }
@@ -714,7 +759,22 @@ int run_roll(const GlobalOptions& global, const RollOptions& o)
     say("the inventory has no node in site " + o.site);
     return to_int(ExitCode::usage);
   }
-  auto chosen = choose_nodes(names, o.nodes);
+  std::string api_error;
+  std::optional<KubernetesEndpoint> api = kubernetes_api(*config, api_error);
+  if (config->inventory.kubernetes && !api) {
+    say("Kubernetes API: " + api_error);
+    return to_int(ExitCode::unknown);
+  }
+  std::vector<std::string> requested = o.nodes;
+  if (o.selector) {
+    auto selected = select_by_label(*config, api, o.site, *o.selector, names);
+    if (!selected) {
+      say(selected.error().message);
+      return to_int(selected.error().code);
+    }
+    requested = std::move(*selected);
+  }
+  auto chosen = choose_nodes(names, requested);
   if (!chosen) {
     say(chosen.error());
     return to_int(ExitCode::usage);
@@ -736,12 +796,6 @@ int run_roll(const GlobalOptions& global, const RollOptions& o)
   }
   RollPlan plan = make_plan(o.site, *chosen, done, o.max_unavailable);
 
-  std::string api_error;
-  std::optional<KubernetesEndpoint> api = kubernetes_api(*config, api_error);
-  if (config->inventory.kubernetes && !api) {
-    say("Kubernetes API: " + api_error);
-    return to_int(ExitCode::unknown);
-  }
   const std::string owner = default_lock_owner();
   std::unique_ptr<RollLock> lock = api ? make_lease_lock(*api, o.lease_namespace, o.site, owner, o.lock_ttl)
                                        : make_file_lock(o.lock_dir, o.site, owner, o.lock_ttl);
@@ -771,7 +825,8 @@ int run_roll(const GlobalOptions& global, const RollOptions& o)
   const RollProgressMode mode = global.format == OutputFormat::json || !::isatty(STDOUT_FILENO)
                                   ? RollProgressMode::json
                                   : RollProgressMode::live;
-  RollProgress progress(mode, std::cout, std::cerr, plan.nodes);
+  RollProgress progress(mode, std::cout, std::cerr, plan.nodes, [] { return terminal_size(STDOUT_FILENO); });
+  progress.start_redraws();
   int rc = 0;
   {
     LockKeeper keeper(*lock, o.lock_ttl);
@@ -788,7 +843,7 @@ int run_roll(const GlobalOptions& global, const RollOptions& o)
     if (!plan.already_done.empty()) {
       progress.note("already done (" + *o.state_path + "): " + join(plan.already_done));
     }
-    Roll roll(global, o, *config, plan, by_name, std::move(audit), progress, api);
+    Roll roll(global, o, plan, by_name, std::move(audit), progress, api);
     rc = roll.run(site, signals, keeper);
   }
   lock->release();

@@ -12,7 +12,7 @@ Generates, with the openssl CLI, a fresh PKI in WORKDIR for this run:
   other-ca.crt             a second, unrelated CA (must be refused)
   token                    a bearer token the server accepts
 then serves, over TLS on 127.0.0.1 (ephemeral port):
-  GET [/k8s]/api/v1/nodes[?labelSelector=K=V]   a v1 NodeList from NODES_JSON
+  GET [/k8s]/api/v1/nodes[?labelSelector=K=V[,K2=V2]]  a v1 NodeList from NODES_JSON
   GET [/k8s]/api/v1/nodes/NAME                  a v1 Node, or a 404 v1 Status
   NAME "slow.eqiad.wmnet" answers only after 60 s (deadline tests).
   PATCH [/k8s]/api/v1/nodes/NAME                a JSON merge patch (also sent as a strategic
@@ -278,9 +278,8 @@ def main():
             if path == "/api/v1/nodes" and method == "GET":
                 with lock:
                     items = list(copy.deepcopy(nodes).values())
-                selector = query.get("labelSelector", [""])[0]
-                if selector:
-                    key, _, value = selector.partition("=")
+                for term in filter(None, query.get("labelSelector", [""])[0].split(",")):
+                    key, _, value = term.partition("=")
                     items = [n for n in items if n["metadata"].get("labels", {}).get(key) == value]
                 return self.reply(200, dict(node_list, items=items))
             if path.startswith("/api/v1/nodes/") and len(parts) == 4:

@@ -12,7 +12,8 @@
 #   (--state), two rolls at once, stale and live lock files, --dry-run,
 #   SIGINT mid-roll, --max-unavailable 2, and --drain against the test
 #   Kubernetes API (Lease lock), its calls compared with the reference recorded
-#   from Debian's kubectl drain (tests/e2e/test_kubectl_drain.py).
+#   from Debian's kubectl drain (tests/e2e/test_kubectl_drain.py); --selector
+#   (a labelled subset of the site, from the same API).
 : "${BGPWATCH_SOURCE_DIR:?set by CTest}"
 . "$BGPWATCH_SOURCE_DIR/tests/lib/gate_e2e.sh" || exit 1
 sshd_require_root
@@ -182,6 +183,10 @@ sleep 4
 cmd_log_is "kubernetes1001 kubernetes1002"
 audit_check "$WORK/sigint.jsonl" '
 assert any(s["node"] == "kubernetes1002.eqiad.wmnet" and s["verdict"] == "interrupted" for s in steps), steps[-3:]
+# The CMD of the interrupted node was signalled or finished; no later node has a step.
+cmd = [s for s in steps if s["node"] == "kubernetes1002.eqiad.wmnet" and s["step"] == "command" and s["verdict"] != "started"]
+assert len(cmd) == 1 and cmd[0]["verdict"] in ("interrupted", "ok"), cmd
+assert all(s["node"] in ("kubernetes1001.eqiad.wmnet", "kubernetes1002.eqiad.wmnet") for s in steps), steps[-3:]
 assert recs[-1]["event"] == "result" and recs[-1]["exit"] == 130, recs[-1]
 assert recs[-1]["done"] == ["kubernetes1001.eqiad.wmnet"], recs[-1]
 '
@@ -289,5 +294,46 @@ audit_check "$WORK/drain.jsonl" '
 order = [(s["step"], s["verdict"]) for s in steps if s["verdict"] != "started"]
 assert order == [("preflight", "ok"), ("drain", "ok"), ("command", "ok"), ("wait", "ok"), ("uncordon", "ok"), ("done", "ok")], order
 '
+
+# --- --selector LABEL=VALUE: the labelled subset of the site (1004-1006 are in
+# zone eqiad-row-b in roll-nodes.json), from the Kubernetes API, in name order;
+# the rest of the site is still checked before each node.
+CONFIG=$K8S_CONFIG
+: > "$K8S_DIR/requests.log"
+: > "$WORK/cmd.log"
+gate_run "--selector: dry run of the labelled subset" 0 -- "${ROLL[@]}" --dry-run \
+  --selector topology.kubernetes.io/zone=eqiad-row-b -- "$WORK/restart.sh" "{node}"
+gate_expect '^roll of eqiad \(dry run: nothing is changed\): 3 nodes, 1 at a time, selected by topology.kubernetes.io/zone=eqiad-row-b$'
+gate_expect '^batch 1: kubernetes1004.eqiad.wmnet$'
+gate_expect '^batch 3: kubernetes1006.eqiad.wmnet$'
+GATE_CHECKS=$((GATE_CHECKS + 1))
+grep -q '/api/v1/nodes?labelSelector=topology.kubernetes.io%2Fregion%3Deqiad%2Ctopology.kubernetes.io%2Fzone%3Deqiad-row-b$' \
+  "$K8S_DIR/requests.log" || gate_fail "--selector: the API server was not asked for the site and the label: $(cat "$K8S_DIR/requests.log")"
+gate_run "--selector: roll of the labelled subset" 0 -- "${ROLL[@]}" --selector topology.kubernetes.io/zone=eqiad-row-b \
+  --state "$WORK/selector.jsonl" -- "$WORK/restart.sh" "{node}"
+cmd_log_is "kubernetes1004 kubernetes1005 kubernetes1006"
+audit_check "$WORK/selector.jsonl" '
+r = recs[-1]
+assert r["event"] == "result" and r["exit"] == 0, r
+assert r["done"] == ["kubernetes1004.eqiad.wmnet", "kubernetes1005.eqiad.wmnet", "kubernetes1006.eqiad.wmnet"], r
+assert not any(s["node"].startswith(("kubernetes1001.", "kubernetes1002.", "kubernetes1003.")) for s in steps), steps
+'
+# The rest of the site still gates the subset: kubernetes1002 (not selected) is down.
+: > "$WORK/cmd.log"
+printf '{"node": "kubernetes1002", "at_unix": %s, "script": "down", "up_after": 3}\n' "$(date +%s.%N)" >> "$CONTROL"
+gate_run "--selector: pre-flight still covers the nodes not selected" 1 -- "${ROLL[@]}" \
+  --selector topology.kubernetes.io/zone=eqiad-row-b --preflight-timeout 4s -- "$WORK/restart.sh" "{node}"
+gate_expect 'pre-flight did not clear in 4s: kubernetes1002.eqiad.wmnet is not ready'
+cmd_log_is ""
+printf '{"node": "kubernetes1002", "at_unix": %s, "script": "restart", "up_after": 1}\n' "$(date +%s.%N)" >> "$CONTROL"
+gate_run "--selector: a label no node of the site has" 2 -- "${ROLL[@]}" --selector topology.kubernetes.io/zone=eqiad-row-z \
+  -- "$WORK/restart.sh" "{node}"
+gate_expect '^bgpwatch roll: --selector topology.kubernetes.io/zone=eqiad-row-z: no node of eqiad has that label$'
+cmd_log_is ""
+CONFIG=$CONFIG_SAVED
+gate_run "--selector without the Kubernetes inventory" 2 -- "${ROLL[@]}" --selector topology.kubernetes.io/zone=eqiad-row-b \
+  -- "$WORK/restart.sh" "{node}"
+gate_expect '^bgpwatch roll: --selector topology.kubernetes.io/zone=eqiad-row-b: node labels come from the Kubernetes inventory, and none is configured \(inventory.kubernetes in the configuration\); list the nodes with --nodes$'
+cmd_log_is ""
 
 gate_done

@@ -3,7 +3,8 @@
 # (tmux) against simulated routers. A narrow terminal must show one status
 # line and one row per session, never a wrapped, stacked or garbled table;
 # a resize mid-wait redraws to the new width; --color=always colours the
-# verdicts, NO_COLOR (auto) keeps them plain.
+# verdicts, NO_COLOR (auto) keeps them plain. And bgpwatch roll's live table
+# in a narrow pane, resized mid-roll.
 : "${BGPWATCH_SOURCE_DIR:?set by CTest}"
 . "$BGPWATCH_SOURCE_DIR/tests/lib/gate_e2e.sh" || exit 1
 sshd_require_root
@@ -82,4 +83,63 @@ wait_for colour '^  cr2-eqiad' 30 || { echo "FAIL: no table"; screen colour; exi
 GATE_CHECKS=$((GATE_CHECKS + 1))
 if grep -q $'\x1b\\[31mNOT READY' <<<"$(screen colour -e)"; then echo "ok   --color=always: NOT READY in red";
 else echo "FAIL --color=always: no red NOT READY:"; screen colour -e | cat -v; GATE_FAILS=$((GATE_FAILS + 1)); fi
+# --- bgpwatch roll's live table in a narrow pane (fixtures/scenarios/roll-eqiad.json:
+# six nodes, CMD appends a "restart" to the simulators' control file): one
+# banner, one header, one row per node, each line inside the width, also
+# after a resize mid-roll (redrawn within a second even while a node is
+# being waited for: the table's own redraw thread).
+CONTROL=$GATE_WORK/control.jsonl
+: > "$CONTROL"
+for r in cr1-eqiad cr2-eqiad; do # a second pair of simulated routers, on new ports
+  sshd_start_router "$r" "$SCENARIOS/roll-eqiad.json" --control "$CONTROL" || { echo "FAIL: cannot start $r (roll)"; exit 1; }
+done
+ROLL_CONFIG=$GATE_WORK/roll.yaml
+sshd_write_config "$ROLL_CONFIG" "$SCENARIOS/roll-eqiad.json"
+cat > "$GATE_WORK/restart.sh" <<SH
+#!/bin/sh
+printf '{"node": "%s", "at_unix": %s, "script": "restart", "up_after": 3}\n' "\$1" "\$(date +%s.%N)" >> "$CONTROL"
+echo ok
+SH
+chmod 755 "$GATE_WORK/restart.sh"
+# roll_table_problem NAME COLUMNS: what is wrong with the roll's table on screen, if anything.
+roll_table_problem() {
+  local s n stray long; s=$(screen "$1")
+  n=$(grep -c '^roll of eqiad (6 nodes' <<<"$s")
+  [ "$n" = 1 ] || { printf '%s banners on screen (want 1):\n%s\n' "$n" "$s"; return; }
+  n=$(grep -c '^NODE ' <<<"$s")
+  [ "$n" = 1 ] || { printf '%s table headers (want 1):\n%s\n' "$n" "$s"; return; }
+  n=$(grep -c '^kubernetes100[1-6]' <<<"$s")
+  [ "$n" = 6 ] || { printf '%s node rows (want 6):\n%s\n' "$n" "$s"; return; }
+  # Above the table only CMD output ("[node] ok"); a wrapped or stacked
+  # table would leave fragments.
+  stray=$(grep -Ev '^(roll of eqiad|NODE |kubernetes100[1-6]\.|\[kubernetes100[1-6]\.eqiad\.wmnet\] ok$|$)' <<<"$s" || true)
+  [ -z "$stray" ] || { printf 'stray lines (wrapped or garbled):\n%s\n' "$s"; return; }
+  long=$(grep -Ev '^\[kubernetes' <<<"$s" | sed 's/…/./g' | awk -v w="$2" 'length($0) >= w')
+  [ -z "$long" ] || { printf 'table lines reach the right margin of %s columns:\n%s\n' "$2" "$long"; return; }
+}
+check_roll_table() { # NAME WHAT COLUMNS: three looks 0.3 s apart (a capture may land mid-redraw)
+  local problem i
+  GATE_CHECKS=$((GATE_CHECKS + 1))
+  for i in 1 2 3; do
+    problem=$(roll_table_problem "$1" "$3")
+    [ -z "$problem" ] && { echo "ok   $2"; return; }
+    sleep 0.3
+  done
+  echo "FAIL $2: $problem"
+  GATE_FAILS=$((GATE_FAILS + 1))
+}
+tmx new-session -d -s roll -x 60 -y 20 \
+  "env NO_COLOR=1 $BGPWATCH --config $ROLL_CONFIG roll --site eqiad --lock-dir $GATE_WORK --interval 1s \
+     --timeout 30s --preflight-timeout 30s -- $GATE_WORK/restart.sh {node}; echo EXIT=\$?; sleep 60"
+tmx set-option -t roll window-size manual >/dev/null
+wait_for roll '^kubernetes1002\.eqiad\.wmnet +(command|wait)' 60 || { echo "FAIL: the roll did not reach kubernetes1002:"; screen roll; exit 1; }
+sleep 1.5
+check_roll_table roll "roll: 60 columns mid-roll" 60
+tmx resize-window -t roll -x 40 -y 20
+sleep 1.5
+check_roll_table roll "roll: resized to 40 columns mid-roll" 40
+wait_for roll '^EXIT=' 90 || { echo "FAIL: the roll did not end"; screen roll; exit 1; }
+GATE_CHECKS=$((GATE_CHECKS + 1))
+if grep -q '^EXIT=0$' <<<"$(screen roll)" && grep -q '^roll of eqiad: complete' <<<"$(screen roll)"; then
+  echo "ok   roll: complete, exit 0"; else echo "FAIL: roll: want EXIT=0:"; screen roll; GATE_FAILS=$((GATE_FAILS + 1)); fi
 gate_done

@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -257,6 +258,52 @@ TEST_CASE("kubernetes: resolve an FQDN with a client certificate from a kubeconf
         == "cert /api/v1/nodes/kubernetes1003.eqiad.wmnet\n"
            "cert /api/v1/nodes/kubernetes1004.eqiad.wmnet\n"
            "cert /api/v1/nodes/kubernetes2003.codfw.wmnet\n");
+}
+
+TEST_CASE("kubernetes: a site's nodes with a label (roll --selector), filtered by the API server")
+{
+  ApiServer api;
+  auto endpoint = load_kubeconfig(api.cert_kubeconfig());
+  REQUIRE(endpoint.has_value());
+  const std::string site_label = "topology.kubernetes.io/region";
+  auto names = [](const std::vector<Node>& nodes) {
+    std::vector<std::string> out;
+    for (const auto& n : nodes) {
+      out.push_back(n.name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+
+  auto zone = list_kubernetes_nodes_labelled(*endpoint, site_label, "eqiad", "topology.kubernetes.io/zone=eqiad-row-a",
+                                             soon());
+  REQUIRE(zone.has_value());
+  // kubernetes1005.eqiad.wmnet has no region label: not of the site.
+  CHECK(names(*zone) == std::vector<std::string>{"kubernetes1003.eqiad.wmnet", "kubernetes1004.eqiad.wmnet",
+                                                  "kubernetes2005.eqiad.wmnet"});
+  auto codfw = list_kubernetes_nodes_labelled(*endpoint, site_label, "codfw", "node.kubernetes.io/disk-type=ssd",
+                                              soon());
+  REQUIRE(codfw.has_value());
+  CHECK(names(*codfw) == std::vector<std::string>{"kubernetes2003.codfw.wmnet", "kubernetes2005.codfw.wmnet"});
+  // A label of another site's zone selects nothing in this one.
+  auto none = list_kubernetes_nodes_labelled(*endpoint, site_label, "eqiad", "topology.kubernetes.io/zone=codfw-row-a",
+                                             soon());
+  REQUIRE(none.has_value());
+  CHECK(none->empty());
+  // One request each, the site and the label both in the selector.
+  CHECK(api.requests()
+        == "cert /api/v1/nodes?labelSelector=topology.kubernetes.io%2Fregion%3Deqiad%2Ctopology.kubernetes.io%2Fzone%3Deqiad-row-a\n"
+           "cert /api/v1/nodes?labelSelector=topology.kubernetes.io%2Fregion%3Dcodfw%2Cnode.kubernetes.io%2Fdisk-type%3Dssd\n"
+           "cert /api/v1/nodes?labelSelector=topology.kubernetes.io%2Fregion%3Deqiad%2Ctopology.kubernetes.io%2Fzone%3Dcodfw-row-a\n");
+
+  // An API error is an error, not an empty selection.
+  const auto kc = api.kubeconfig("anonymous.kubeconfig",
+                                 "    server: " + api.url() + "\n    certificate-authority-data: "
+                                   + base64(slurp(fs::path(api.cert_kubeconfig()).parent_path() / "ca.crt")) + "\n",
+                                 "    {}\n");
+  auto refused = list_kubernetes_nodes_labelled(*load_kubeconfig(kc), site_label, "eqiad", "a=b", soon());
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().find("HTTP 401 Unauthorized") != std::string::npos);
 }
 
 TEST_CASE("kubernetes: short names, ambiguity, unknown nodes, missing labels (token auth)")

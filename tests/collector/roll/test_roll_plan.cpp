@@ -73,6 +73,54 @@ TEST_CASE("roll plan: {node} and {fqdn} in every argument")
   CHECK(split_list("a,,b,") == std::vector<std::string>{"a", "b"});
 }
 
+TEST_CASE("roll options: --selector LABEL=VALUE")
+{
+  auto ok = parse_roll_command_line({"--site", "eqiad", "--selector", "topology.kubernetes.io/zone=eqiad-row-b", "--",
+                                     "true"});
+  REQUIRE(ok.has_value());
+  CHECK(ok->selector == std::optional<std::string>("topology.kubernetes.io/zone=eqiad-row-b"));
+  CHECK(ok->nodes.empty());
+  auto eq = parse_roll_command_line({"--site", "eqiad", "--selector=role=worker", "--", "true"});
+  REQUIRE(eq.has_value());
+  CHECK(eq->selector == std::optional<std::string>("role=worker"));
+  auto empty_value = parse_roll_command_line({"--site", "eqiad", "--selector", "node.kubernetes.io/exclude=", "--", "true"});
+  REQUIRE(empty_value.has_value()); // Kubernetes allows an empty label value
+  CHECK_FALSE(parse_roll_command_line({"--site", "eqiad", "--", "true"})->selector.has_value());
+
+  struct Bad
+  {
+    std::string selector;
+    std::string error;
+  };
+  const std::string eg = " (e.g. --selector topology.kubernetes.io/zone=eqiad-row-a)";
+  const Bad bad[] = {
+    {"role", "--selector: not LABEL=VALUE in 'role'" + eg},
+    {"=worker", "--selector: not LABEL=VALUE in '=worker'" + eg},
+    {"role!=worker", "--selector: not LABEL=VALUE in 'role!=worker'" + eg},
+    {"role==worker", "--selector: not LABEL=VALUE in 'role==worker'" + eg},
+    {"a=b,c=d", "--selector: not LABEL=VALUE in 'a=b,c=d'" + eg}, // one label: the site is the other term
+    {"/zone=a", "--selector: bad label '/zone' in '/zone=a'" + eg},
+    {"topology.kubernetes.io/=a", "--selector: bad label 'topology.kubernetes.io/' in 'topology.kubernetes.io/=a'" + eg},
+    {"ro le=worker", "--selector: bad label 'ro le' in 'ro le=worker'" + eg},
+    {"role=work er", "--selector: bad label value 'work er' in 'role=work er'" + eg},
+    {"role=" + std::string(64, 'x'), "--selector: bad label value '" + std::string(64, 'x') + "' in 'role="
+                                        + std::string(64, 'x') + "'" + eg},
+  };
+  for (const auto& b : bad) {
+    CAPTURE(b.selector);
+    auto r = parse_roll_command_line({"--site", "eqiad", "--selector", b.selector, "--", "true"});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == b.error);
+  }
+  auto both = parse_roll_command_line({"--site", "eqiad", "--nodes", "kubernetes1001", "--selector", "role=worker",
+                                       "--", "true"});
+  REQUIRE_FALSE(both.has_value());
+  CHECK(both.error() == "--nodes and --selector: give one of them");
+  auto missing = parse_roll_command_line({"--site", "eqiad", "--selector"});
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error() == "--selector needs a value");
+}
+
 TEST_CASE("roll options: the command line")
 {
   auto ok = parse_roll_command_line({"--site", "eqiad", "--nodes", "kubernetes1001,kubernetes1002", "--max-unavailable",
