@@ -86,6 +86,11 @@ want="10.64.0.11 Active 2 None None null null null Cease -
 2620:0:861:101:10:64:0:11 Active 2 None None null null null Cease -"
 [ "$got" = "$want" ] || fail "gr-clean-stop neighbors: got
 $got"
+got=$(neighbors nogr-killed) # BIRD without graceful restart, SIGKILL: FRR dropped the routes
+want="10.64.0.11 Active 1 None None null null null None -
+2620:0:861:101:10:64:0:11 Active 1 None None null null null None -"
+[ "$got" = "$want" ] || fail "nogr-killed neighbors: got
+$got"
 "$SIM" --router cr1-eqiad --mirror-command false --mirror-neighbor-command "cat $FX/frr/gr-established.neighbors.json" \
   --print-neighbors --neighbor 10.99.9.9 > "$work/none.xml" || fail "sim --neighbor 10.99.9.9"
 grep -q '<bgp-information xmlns="[^"]*"/>' "$work/none.xml" && ! grep -q '<bgp-peer' "$work/none.xml" \
@@ -118,4 +123,4 @@ want="bird None None [('Global_10_64_0_1', '10.64.0.1', 'Established', 14907, 64
 [ "$got" = "$want" ] || fail "parse BIRD 2: got $got"
 if "$BW" parse "$FX/bird/1.6/loopback/birdc-protocols.txt" >/dev/null 2>"$work/err"; then fail "parse accepted a BGP protocol without an address"; fi
 grep -q "line 6: BGP protocol 'bgp1' has no neighbor address" "$work/err" || fail "parse error: $(cat "$work/err")"
-echo "ok: mirror translation (3 FRR summary captures, 4 neighbor captures, 4 failure modes), parse of BIRD replies"
+echo "ok: mirror translation (3 FRR summary captures, 5 neighbor captures, 4 failure modes), parse of BIRD replies"

@@ -175,6 +175,30 @@ TEST_CASE("mirror neighbor: clean stop (Cease), FRR drops the routes: no restart
   CHECK(s.sessions[0].ribs.empty());
 }
 
+TEST_CASE("mirror neighbor: BIRD without graceful restart: no restart facts, routes gone at a kill")
+{
+  // GRACEFUL_RESTART=off: FRR's remoteGrMode "Disable", receivedRestartTimer 0,
+  // no gracefulRestart capability from the peer.
+  const auto up = views_of("nogr-established.neighbors.json");
+  CHECK(up[0].peer.state == S::established);
+  CHECK_FALSE(up[0].show_restart); // rendered as <peer-no-restart/>
+  CHECK_FALSE(up[0].restart_time.has_value());
+  CHECK(up[0].restart_nlri_negotiated.empty());
+  REQUIRE(up[0].ribs->size() == 1);
+  CHECK((*up[0].ribs)[0].counts.accepted == 2);
+  CHECK_FALSE((*up[0].ribs)[0].state.has_value()); // FRR says nothing about a restart state
+  const auto s = read_back(up);
+  CHECK_FALSE(s.sessions[0].restart_time_received.has_value());
+  CHECK(s.sessions[0].accepted_prefixes() == std::optional<std::uint64_t>(2));
+
+  const auto killed = views_of("nogr-killed.neighbors.json"); // SIGKILL: "Peer closed the session"
+  for (const auto& n : killed) {
+    CHECK(n.peer.state == S::active);
+    CHECK_FALSE(n.show_restart);
+    CHECK(n.ribs->empty());
+  }
+}
+
 TEST_CASE("mirror neighbor: FRR's states and annotations; bad input is an error")
 {
   auto v = frr_neighbors_to_views(R"J({"10.0.0.1":{"remoteAs":65000,"bgpState":"Idle (Admin)"},
