@@ -16,7 +16,8 @@
 #     mirrored detail shows the restart time received and "BGP restart in
 #     progress"; `check --format json` gives stale_routes_expire_at and the
 #     budget left (expire_at - the router's polled_at) decreases between two
-#     polls; the gate is not ready;
+#     polls; the expiry agrees with FRR's own restart timer (within the
+#     whole-second rounding of both and the time vtysh took); not ready;
 #  3. BIRD back (`bird -R`) while `wait-established --since <kill>` runs: it
 #     opens, and every poll event that says ready has End-of-RIB received for
 #     every family negotiated (never ready before End-of-RIB); a poll that
@@ -168,7 +169,25 @@ echo "mirrored detail: restart time $GR_TIME received, inet.0 'BGP restart in pr
 rc1=$(check_json "$WORK/killed1.json")
 sleep 3
 rc2=$(check_json "$WORK/killed2.json")
+# FRR's own restart timer, bracketed by the clock before and after asking
+F0=$(date +%s.%N)
+"$LAB" vtysh "show bgp neighbors $N4 json" > "$WORK/killed-frr.json"
+F1=$(date +%s.%N)
 [ "$rc1" = 1 ] && [ "$rc2" = 1 ] || fail "gate during stale routes: exit $rc1/$rc2, want 1 (not ready)"
+$PY - "$WORK/killed2.json" "$WORK/killed-frr.json" "$N4" "$F0" "$F1" <<'PY' || fail "budget vs FRR's restart timer"
+import json, sys
+from datetime import datetime
+d = json.load(open(sys.argv[1])); frr = json.load(open(sys.argv[2]))[sys.argv[3]]
+f0, f1 = float(sys.argv[4]), float(sys.argv[5])
+remaining = frr["gracefulRestartInfo"]["timers"]["restartTimerRemaining"]  # whole seconds
+mine = next(s for s in d["sessions"] if s["address"] == sys.argv[3])
+expire = datetime.fromisoformat(mine["stale_routes_expire_at"].replace("Z", "+00:00")).timestamp()
+# FRR's expiry lies in [f0 + remaining, f1 + remaining + 1]; bgpwatch's is
+# derived from whole-second uptimes (1 s each way): no load-dependent bound.
+lo, hi = f0 + remaining - 2, f1 + remaining + 3
+print(f"stale routes expire: bgpwatch {expire:.0f}, FRR restart timer {remaining} s left -> [{lo:.0f}, {hi:.0f}]")
+assert lo <= expire <= hi, (expire, lo, hi)
+PY
 $PY - "$WORK/killed1.json" "$WORK/killed2.json" "$GR_TIME" <<'PY' || fail "stale-route budget"
 import json, sys
 from datetime import datetime
