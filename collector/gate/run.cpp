@@ -80,19 +80,67 @@ int severity(bgp::Readiness r)
   return r == bgp::Readiness::not_ready ? 2 : r == bgp::Readiness::unknown ? 1 : 0;
 }
 
-// router,bird: both views, per router and family, must agree.
-void merge_second_view(GateReport& r, const bgp::Verdict& second)
+std::optional<std::vector<std::string>> sorted_words(const std::optional<std::vector<std::string>>& words)
+{
+  if (!words) {
+    return std::nullopt;
+  }
+  auto out = *words;
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string words_text(const std::vector<std::string>& words)
+{
+  std::string out;
+  for (const auto& w : words) {
+    out += (out.empty() ? "" : " ") + w;
+  }
+  return "<" + out + ">";
+}
+
+} // namespace
+
+std::vector<std::string> gr_disagreements(const bgp::Session& router, const bgp::Session& bird)
+{
+  std::vector<std::string> out;
+  const auto compare_words = [&out](const char* what, const std::optional<std::vector<std::string>>& a,
+                                    const std::optional<std::vector<std::string>>& b) {
+    const auto sa = sorted_words(a);
+    const auto sb = sorted_words(b);
+    if (sa && sb && *sa != *sb) {
+      out.push_back(std::string(what) + ": router " + words_text(*sa) + ", BIRD " + words_text(*sb));
+    }
+  };
+  compare_words("graceful restart negotiated for", router.restart_negotiated, bird.restart_negotiated);
+  compare_words("End-of-RIB received for", router.end_of_rib_received, bird.end_of_rib_received);
+  if (router.restart_time_received && bird.restart_time_received
+      && *router.restart_time_received != *bird.restart_time_received) {
+    out.push_back("restart time: router received " + std::to_string(*router.restart_time_received)
+                  + "s, BIRD announced " + std::to_string(*bird.restart_time_received) + "s");
+  }
+  return out;
+}
+
+// router,bird: both views, per router and family, must agree: on readiness,
+// and on the graceful-restart facts both state.
+void merge_node_view(GateReport& r, const bgp::Verdict& second)
 {
   for (const auto& b : second.sessions) {
     for (const auto& a : r.verdict.sessions) {
       if (a.expected.router != b.expected.router || a.expected.family() != b.expected.family()) {
         continue;
       }
+      const std::string where = a.expected.router + " " + std::string(bgp::to_string(a.expected.family()));
       if ((a.readiness == bgp::Readiness::ready) != (b.readiness == bgp::Readiness::ready)) {
-        r.notes.push_back(a.expected.router + " " + std::string(bgp::to_string(a.expected.family()))
-                          + ": the views disagree: router says " + std::string(bgp::to_string(a.readiness)) + " ("
-                          + a.text + "), BIRD says " + std::string(bgp::to_string(b.readiness)) + " (" + b.text
-                          + ")");
+        r.notes.push_back(where + ": the views disagree: router says " + std::string(bgp::to_string(a.readiness))
+                          + " (" + a.text + "), BIRD says " + std::string(bgp::to_string(b.readiness)) + " ("
+                          + b.text + ")");
+      }
+      if (a.primary() != nullptr && b.primary() != nullptr) {
+        for (const auto& d : gr_disagreements(*a.primary(), *b.primary())) {
+          r.notes.push_back(where + ": the views disagree on graceful restart: " + d);
+        }
       }
     }
   }
@@ -103,9 +151,13 @@ void merge_second_view(GateReport& r, const bgp::Verdict& second)
     r.verdict.overall = second.overall;
   }
   if (!r.notes.empty() && r.verdict.overall == bgp::Readiness::ready) {
-    r.verdict.overall = bgp::Readiness::not_ready; // unreachable in practice: disagreement means one is not ready
+    // A disagreement on readiness means one view is already not ready; one
+    // on the graceful-restart facts means one view is wrong: fail closed.
+    r.verdict.overall = bgp::Readiness::not_ready;
   }
 }
+
+namespace {
 
 struct AutoSince
 {
@@ -398,7 +450,7 @@ GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
     bgp::GateOptions node_options = c.options;
     node_options.require = bgp::Require::established;
     const bgp::Verdict v2 = bgp::evaluate(c.second_expected, second, now, node_options);
-    merge_second_view(r, v2);
+    merge_node_view(r, v2);
     r.source += " + " + c.second_source->describe();
   }
   r.exit_code = to_int(exit_code_for(r.verdict.overall));

@@ -67,6 +67,16 @@ Expected<GateContext, GateFailure> prepare_gate(GateCommand command, const Globa
                                                 GateCommandLine line, bgp::WallClock::time_point started,
                                                 SteadyClock::time_point deadline);
 
+// router,bird: the graceful-restart facts both views state - restart
+// negotiated, End-of-RIB received (as sets of families) and the restart time
+// (the router's received = the node's announced) - compared only where both
+// give a value (BIRD 1.6 states few). One line per difference; empty: agree.
+std::vector<std::string> gr_disagreements(const bgp::Session& router, const bgp::Session& bird);
+
+// router,bird: adds the node's verdict to the router's report. A readiness or
+// graceful-restart disagreement between the views is a note and never ready.
+void merge_node_view(GateReport& r, const bgp::Verdict& node);
+
 // One poll of the source and the verdict on it. `now` is read after the
 // poll (or is --now).
 GateReport poll_and_judge(GateContext& context, SteadyClock::time_point deadline);

@@ -34,6 +34,7 @@ struct SimOptions
   std::optional<Framing> framing;   // --framing: overrides the router's
   bool print = false;               // --print: write the reply body and exit
   std::string mirror_command;       // --mirror-command: answer from a live daemon (mirror.hpp)
+  std::string mirror_neighbor_command; // --mirror-neighbor-command: its neighbor detail
   bool print_neighbors = false;     // --print-neighbors: the get-bgp-neighbor-information reply instead
   std::optional<std::string> neighbor; // --neighbor: its <neighbor-address>
   std::string control_path;         // --control: overrides the scenario's "control" (control.hpp)
@@ -83,6 +84,9 @@ const std::vector<OptionSpec>& options_table()
      }},
     {"--mirror-command", true, "CMD  mirror mode: answer from CMD's output (FRR 'show bgp summary json'), no scenario",
      [](SimOptions& o, const std::string& v) { o.mirror_command = v; return std::string(); }},
+    {"--mirror-neighbor-command", true,
+     "CMD  with --mirror-command: answer get-bgp-neighbor-information from CMD (FRR 'show bgp neighbors json')",
+     [](SimOptions& o, const std::string& v) { o.mirror_neighbor_command = v; return std::string(); }},
     {"--control", true, "FILE    control events (JSON Lines) read on every RPC; overrides the scenario's \"control\"",
      [](SimOptions& o, const std::string& v) { o.control_path = v; return std::string(); }},
     {"--print", false, "           print the <get-bgp-summary-information> reply body and exit",
@@ -163,10 +167,15 @@ int main(int argc, char** argv)
     server.clock = [] { return 0.0; };
     MirrorOptions mirror;
     mirror.command = opts.mirror_command;
+    mirror.neighbor_command = opts.mirror_neighbor_command;
     mirror.release = server.release;
     MirrorReplySource source(mirror);
     if (opts.print) {
-      auto body = source.bgp_summary(0);
+      std::optional<bgp::Address> only;
+      if (opts.neighbor) {
+        only = bgp::Address::parse(*opts.neighbor);
+      }
+      auto body = opts.print_neighbors ? source.bgp_neighbors(0, only) : source.bgp_summary(0);
       if (!body) {
         std::cerr << "bgpwatch-netconf-sim: " << body.error() << "\n";
         return 1;
@@ -175,6 +184,10 @@ int main(int argc, char** argv)
       return 0;
     }
     return serve(STDIN_FILENO, STDOUT_FILENO, source, server);
+  }
+  if (!opts.mirror_neighbor_command.empty() && opts.mirror_command.empty()) {
+    std::cerr << "bgpwatch-netconf-sim: --mirror-neighbor-command needs --mirror-command\n";
+    return 2;
   }
   if (opts.scenario_path.empty() || opts.router.empty()) {
     std::cerr << "bgpwatch-netconf-sim: --scenario and --router are required\n";

@@ -43,6 +43,7 @@ NeighborView view_of(const PeerSpec& spec, const PeerView& base, double t)
   v.unconfigured = spec.unconfigured;
   const bool v6 = spec.address.find(':') != std::string::npos;
   v.nlri = v6 ? "inet6-unicast" : "inet-unicast";
+  v.peer_group = v6 ? "Kubernetes6" : "Kubernetes4";
   // The current event and the history before it.
   const TimelineEvent* current = nullptr;
   const TimelineEvent* previous = nullptr;
@@ -98,12 +99,15 @@ NeighborView view_of(const PeerSpec& spec, const PeerView& base, double t)
     v.show_restart = true;
     v.restart_time = gr.restart_time;
     v.stale_route_time = gr.stale_route_time;
-    v.end_of_rib_sent = true;
+    v.restart_nlri_configured = v.restart_nlri_received = v.restart_nlri_negotiated = v.nlri;
+    v.end_of_rib_sent = v.nlri;
     const double after = current->end_of_rib_after.value_or(last_up != nullptr && last_up->end_of_rib_after
                                                               ? *last_up->end_of_rib_after
                                                               : gr.end_of_rib_after);
     const double since = last_up != nullptr ? last_up->at : current->at;
-    v.end_of_rib_received = t - since >= after;
+    if (t - since >= after) {
+      v.end_of_rib_received = v.nlri;
+    }
     v.restart_flags = was_down_before_up ? "Restarting Notification" : "Notification";
     return v;
   }
@@ -113,6 +117,7 @@ NeighborView view_of(const PeerSpec& spec, const PeerView& base, double t)
     v.show_restart = true;
     v.restart_time = gr.restart_time;
     v.stale_route_time = gr.stale_route_time;
+    v.restart_nlri_configured = v.restart_nlri_received = v.restart_nlri_negotiated = v.nlri;
     RibView rib;
     rib.name = v6 ? "inet6.0" : "inet.0";
     rib.received = last_up->received.value_or(1);
@@ -153,76 +158,104 @@ std::string render_bgp_neighbor_information(const std::vector<NeighborView>& nei
     return out + "/>\n";
   }
   out.append(">\n");
+  const auto optional_element = [&out](std::string_view name, const std::string& value) {
+    if (!value.empty()) {
+      element(out, name, value);
+    }
+  };
   for (const auto& n : neighbors) {
     const auto& p = n.peer;
     const bool up = p.state == bgp::SessionState::established;
-    const bool v6 = p.address.find(':') != std::string::npos;
     out.append("<bgp-peer junos:style=\"detail\">\n");
     element(out, "peer-address", up ? p.address + "+179" : p.address);
     element(out, "peer-as", p.peer_as);
     if (!up) {
       element(out, "local-address", "unspecified"); // §3: a down peer's local address
     }
-    element(out, "local-as", std::uint64_t{14907});
+    element(out, "local-as", std::uint64_t{n.local_as});
     if (p.description) {
       element(out, "description", xml_escape(*p.description));
     }
-    element(out, "peer-group", v6 ? "Kubernetes6" : "Kubernetes4");
+    if (n.peer_group) {
+      element(out, "peer-group", xml_escape(*n.peer_group));
+    }
     element(out, "peer-cfg-rti", "master");
     element(out, "peer-fwd-rti", "master");
     element(out, "peer-type", "External");
     element(out, "peer-state", bgp::to_string(p.state));
-    element(out, "peer-flags", join(n.flags));
-    element(out, "last-state", n.last_state);
-    element(out, "last-event", up ? "RecvKeepAlive" : "Stop");
-    element(out, "last-error", xml_escape(n.last_error));
-    out.append("<bgp-option-information>\n");
-    element(out, "bgp-options", join(n.options));
-    out.append("<bgp-options2/>\n");
-    if (!n.options_extended.empty()) {
-      element(out, "bgp-options-extended", join(n.options_extended));
+    optional_element("peer-flags", join(n.flags));
+    if (n.last_state) {
+      element(out, "last-state", *n.last_state);
     }
-    element(out, "address-families", n.nlri);
-    element(out, "holdtime", std::uint64_t{90});
-    element(out, "preference", std::uint64_t{170});
+    if (n.show_last_event) {
+      element(out, "last-event", up ? "RecvKeepAlive" : "Stop");
+    }
+    if (n.last_error) {
+      element(out, "last-error", xml_escape(*n.last_error));
+    }
+    out.append("<bgp-option-information>\n");
+    optional_element("bgp-options", join(n.options));
+    out.append("<bgp-options2/>\n");
+    optional_element("bgp-options-extended", join(n.options_extended));
+    optional_element("address-families", n.nlri);
+    if (n.holdtime) {
+      element(out, "holdtime", *n.holdtime);
+    }
+    if (n.preference) {
+      element(out, "preference", *n.preference);
+    }
     out.append("</bgp-option-information>\n");
     element(out, "flap-count", p.flaps);
-    if (up) {
-      element(out, "active-holdtime", std::uint64_t{90});
-      element(out, "keepalive-interval", std::uint64_t{30});
+    if (up && n.holdtime) {
+      element(out, "active-holdtime", *n.holdtime);
+      element(out, "keepalive-interval", *n.holdtime / 3);
     }
     if (n.show_restart) {
-      element(out, "peer-restart-nlri-configured", n.nlri);
-      element(out, "peer-stale-route-time-configured", n.stale_route_time);
-      element(out, "peer-restart-time-received", n.restart_time);
+      optional_element("peer-restart-nlri-configured", n.restart_nlri_configured);
+      if (n.stale_route_time) {
+        element(out, "peer-stale-route-time-configured", *n.stale_route_time);
+      }
+      if (n.restart_time) {
+        element(out, "peer-restart-time-received", *n.restart_time);
+      }
       if (n.restart_flags) {
         element(out, "peer-restart-flags-received", *n.restart_flags);
       }
-      element(out, "peer-restart-nlri-received", n.nlri);
-      element(out, "peer-restart-nlri-negotiated", n.nlri);
-      if (n.end_of_rib_received) {
-        element(out, "peer-end-of-rib-received", n.nlri);
-      }
-      if (n.end_of_rib_sent) {
-        element(out, "peer-end-of-rib-sent", n.nlri);
-      }
+      optional_element("peer-restart-nlri-received", n.restart_nlri_received);
+      optional_element("peer-restart-nlri-negotiated", n.restart_nlri_negotiated);
+      optional_element("peer-end-of-rib-received", n.end_of_rib_received);
+      optional_element("peer-end-of-rib-sent", n.end_of_rib_sent);
     } else if (up) {
       out.append("<peer-no-restart/>\n");
     }
-    std::vector<RibView> ribs = p.ribs;
-    if (n.stale_rib) {
-      ribs.push_back(*n.stale_rib);
+    std::vector<NeighborRib> ribs;
+    if (n.ribs) {
+      ribs = *n.ribs;
+    } else {
+      const char* state = n.restart_in_progress ? "BGP restart in progress" : "BGP restart is complete";
+      for (const auto& r : p.ribs) {
+        ribs.push_back({r, false, state});
+      }
+      if (n.stale_rib) {
+        ribs.push_back({*n.stale_rib, false, state});
+      }
     }
     for (const auto& r : ribs) {
       out.append("<bgp-rib junos:style=\"detail\">\n");
-      element(out, "name", r.name);
-      element(out, "bgp-rib-state", n.restart_in_progress ? "BGP restart in progress" : "BGP restart is complete");
+      element(out, "name", r.counts.name);
+      if (r.state) {
+        element(out, "bgp-rib-state", *r.state);
+      }
       element(out, "send-state", "in sync");
-      element(out, "active-prefix-count", r.active);
-      element(out, "received-prefix-count", r.received);
-      element(out, "accepted-prefix-count", r.accepted);
-      element(out, "suppressed-prefix-count", r.suppressed);
-      element(out, "advertised-prefix-count", std::uint64_t{0});
+      if (r.only_accepted) {
+        element(out, "accepted-prefix-count", r.counts.accepted);
+      } else {
+        element(out, "active-prefix-count", r.counts.active);
+        element(out, "received-prefix-count", r.counts.received);
+        element(out, "accepted-prefix-count", r.counts.accepted);
+        element(out, "suppressed-prefix-count", r.counts.suppressed);
+        element(out, "advertised-prefix-count", std::uint64_t{0});
+      }
       out.append("</bgp-rib>\n");
     }
     if (up) {

@@ -36,25 +36,46 @@
 
 namespace bgpwatch::netconf::sim {
 
+// One table of a peer as the detail lists it, when the source says more
+// (or less) than the scenario's counts (mirror mode: FRR gives only the
+// accepted count, and a state only where it tells one).
+struct NeighborRib
+{
+  RibView counts;
+  bool only_accepted = false;       // print accepted-prefix-count only
+  std::optional<std::string> state; // bgp-rib-state; absent when unknown
+};
+
 struct NeighborView
 {
   PeerView peer;
-  std::string last_state = "Idle";
-  std::string last_error = "None";
+  // Absent optionals and empty strings/lists: the element is not written.
+  std::optional<std::string> last_state = "Idle";
+  std::optional<std::string> last_error = "None";
+  bool show_last_event = true; // RecvKeepAlive / Stop (the scenario's guess; FRR tells none)
   std::vector<std::string> flags;
   std::vector<std::string> options;
   std::vector<std::string> options_extended;
   bool unconfigured = false;
+  std::uint32_t local_as = 14907;
+  std::optional<std::string> peer_group;
+  std::optional<std::uint64_t> holdtime = 90;
+  std::optional<std::uint64_t> preference = 170;
   // Graceful restart: shown while Established or while routes are stale.
   bool show_restart = false;
-  std::uint32_t restart_time = 0;
-  std::uint32_t stale_route_time = 0;
-  std::string nlri; // "inet-unicast" / "inet6-unicast"
-  bool end_of_rib_received = false;
-  bool end_of_rib_sent = false;
+  std::optional<std::uint32_t> restart_time;
+  std::optional<std::uint32_t> stale_route_time;
+  std::string nlri; // address-families: "inet-unicast" / "inet6-unicast" (space-separated)
+  std::string restart_nlri_configured;
+  std::string restart_nlri_received;
+  std::string restart_nlri_negotiated;
+  std::string end_of_rib_received; // families, space-separated; "" -> element absent
+  std::string end_of_rib_sent;
   std::optional<std::string> restart_flags;
   std::optional<RibView> stale_rib; // down, routes kept
   bool restart_in_progress = false; // the rib's state
+  // When set, the tables listed instead of peer.ribs / stale_rib.
+  std::optional<std::vector<NeighborRib>> ribs;
 };
 
 // The neighbors at t, in file order; `only`: just that address (binary

@@ -6,7 +6,8 @@
 # 64601, add-paths, graceful restart, /26 and /122 pod blocks). The router is
 # reached the way production reaches a Juniper: NETCONF over SSH to a private
 # sshd whose netconf subsystem is bgpwatch-netconf-sim in mirror mode,
-# answering <get-bgp-summary-information/> from FRR's live state.
+# answering <get-bgp-summary-information/> and <get-bgp-neighbor-information>
+# from FRR's live state (show bgp summary json / show bgp neighbors json).
 #
 #  1. baseline: `bgpwatch bird` on the node's sockets, `status` over NETCONF;
 #  2. calico-node restart (SIGTERM bird+bird6, `bird -R` again) while the gate
@@ -65,9 +66,13 @@ cat > "$WORK/frr-summary.sh" <<EOF
 #!/bin/sh
 exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp summary json'
 EOF
-chmod 0755 "$WORK/frr-summary.sh"
+cat > "$WORK/frr-neighbors.sh" <<EOF
+#!/bin/sh
+exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp neighbors json'
+EOF
+chmod 0755 "$WORK/frr-summary.sh" "$WORK/frr-neighbors.sh"
 sshd_start_subsystem cr1-eqiad "$SIM" --router cr1-eqiad --mirror-command "$WORK/frr-summary.sh" \
-  || fail "sshd for cr1-eqiad"
+  --mirror-neighbor-command "$WORK/frr-neighbors.sh" || fail "sshd for cr1-eqiad"
 CONF=$WORK/bgpwatch.yaml
 cat > "$CONF" <<EOF
 sites:
@@ -171,9 +176,9 @@ restart_and_gate() { # restart_and_gate SOURCE
   t0=$(date +%s.%N)
   local since="@${t0%.*}"
   if "$BW" wait-established --help >/dev/null 2>&1; then
-    # --require established: the simulator's mirror of FRR carries no neighbor detail yet
-    # (issue 14), and under the live default (routes) the gate would rightly stay Unknown.
-    gate "$source" "$log" --since "$since" --timeout 60s --interval 500ms --require established
+    # The default --require routes: the mirror carries FRR's neighbor detail
+    # (graceful restart negotiated, End-of-RIB received), issue 14.
+    gate "$source" "$log" --since "$since" --timeout 60s --interval 500ms
     wait_for_poll "$log" || fail "$source: the gate never polled ($(cat "$log.err"))"
     "$LAB" restart-node 1 || fail "restart-node"
     wait "$GATE_PID"; rc=$?

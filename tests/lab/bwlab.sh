@@ -32,7 +32,7 @@ say() { [ "${BWLAB_QUIET:-0}" = 1 ] || echo "bwlab: $*" >&2; }
 # ------------------------------------------------------------------ parameters
 # Given in the environment to `up`, saved in $LAB/lab.env, read back by every
 # other subcommand so that one lab is always driven with the values it has.
-PARAMS="NODES ROUTER_AS NODE_AS ROUTER_PEER_AS HOLD KEEPALIVE ADD_PATHS GRACEFUL_RESTART AF"
+PARAMS="NODES ROUTER_AS NODE_AS ROUTER_PEER_AS HOLD KEEPALIVE ADD_PATHS GRACEFUL_RESTART AF GR_TIME ROUTER_GR"
 defaults() {
   NODES=${NODES:-1}                       # 1 or 2 workers
   ROUTER_AS=${ROUTER_AS:-14907}           # cr1-eqiad's AS
@@ -43,6 +43,8 @@ defaults() {
   ADD_PATHS=${ADD_PATHS:-on}              # Calico bird.cfg: "add paths on"
   GRACEFUL_RESTART=${GRACEFUL_RESTART:-on} # Calico bird.cfg: "graceful restart"; off|aware
   AF=${AF:-both}                          # which BIRD daemons run: both|ipv4|ipv6
+  GR_TIME=${GR_TIME:-}                    # BIRD "graceful restart time N" (empty: BIRD's 120 s default)
+  ROUTER_GR=${ROUTER_GR:-helper}          # FRR: helper (FRR's default) | on ("bgp graceful-restart")
 }
 load_params() {
   # shellcheck disable=SC1091
@@ -144,6 +146,10 @@ frr_conf() {
   echo " no bgp default ipv4-unicast"
   echo " no bgp network import-check"
   echo " timers bgp $KEEPALIVE $HOLD"
+  if [ "$ROUTER_GR" = on ]; then
+    echo " bgp graceful-restart"
+    echo " bgp graceful-restart preserve-fw-state"
+  fi
   for n in $(seq 1 "$NODES"); do
     for a in "$(node_v4 "$n")" "$(node_v6 "$n")"; do
       echo " neighbor $a remote-as $ROUTER_PEER_AS"
@@ -245,6 +251,7 @@ template bgp bgp_template {
   export filter calico_export_to_bgp_peers;
 $([ "$ADD_PATHS" = on ] && echo "  add paths on;")
 $(case $GRACEFUL_RESTART in on) echo "  graceful restart;";; off) echo "  graceful restart off;";; esac)
+$([ "$GRACEFUL_RESTART" = on ] && [ -n "$GR_TIME" ] && echo "  graceful restart time $GR_TIME;")
   connect delay time 2;
   connect retry time 5;
   error wait time 5,30;
@@ -475,6 +482,7 @@ usage: bwlab.sh COMMAND [ARGS]          (lab "$PREFIX", files in $LAB)
 Environment: BWLAB_PREFIX ($PREFIX: namespaces $RTR_NS, $PREFIX-node1..2), BWLAB_DIR.
 For up: NODES=1|2 ROUTER_AS=14907 NODE_AS=64601 ROUTER_PEER_AS=\$NODE_AS HOLD=90 KEEPALIVE=30
   ADD_PATHS=on|off GRACEFUL_RESTART=on|off|aware AF=both|ipv4|ipv6 WAIT=1 UP_TIMEOUT=40
+  GR_TIME=SECONDS (BIRD graceful restart time) ROUTER_GR=helper|on (FRR bgp graceful-restart)
 For capture: CAPTURE_FILTER='tcp port 179'
 EOF
 }
