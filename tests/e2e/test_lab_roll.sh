@@ -59,9 +59,13 @@ cat > "$WORK/frr-summary.sh" <<EOF
 #!/bin/sh
 exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp summary json'
 EOF
-chmod 0755 "$WORK/frr-summary.sh"
+cat > "$WORK/frr-neighbors.sh" <<EOF
+#!/bin/sh
+exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp neighbors json'
+EOF
+chmod 0755 "$WORK/frr-summary.sh" "$WORK/frr-neighbors.sh"
 sshd_start_subsystem cr1-eqiad "$SIM" --router cr1-eqiad --mirror-command "$WORK/frr-summary.sh" \
-  || fail "sshd for cr1-eqiad"
+  --mirror-neighbor-command "$WORK/frr-neighbors.sh" || fail "sshd for cr1-eqiad"
 CONF=$WORK/bgpwatch.yaml
 cat > "$CONF" <<EOF
 sites:
@@ -105,8 +109,9 @@ EOF
 chmod 0755 "$WORK/restart.sh"
 : > "$WORK/dead"
 
-# Mirror mode carries no neighbor detail (no End-of-RIB): judge by sessions.
-ROLL=(roll --site eqiad --lock-dir "$WORK" --require established --interval 1s --preflight-timeout 60s)
+# The mirror carries FRR's neighbor detail: the roll's default --require routes
+# (End-of-RIB, or accepted prefixes where graceful restart is not negotiated).
+ROLL=(roll --site eqiad --lock-dir "$WORK" --interval 1s --preflight-timeout 60s)
 
 frr_state() { "$LAB" state "$1"; }
 counts() { # "c1v4 c1v6 c2v4 c2v6": FRR's Established counters now
