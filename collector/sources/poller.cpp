@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <limits>
 #include <thread>
 #include <optional>
 #include <random>
@@ -62,6 +63,8 @@ struct Poller::RouterState
   unsigned failures = 0;
   SteadyClock::time_point next_attempt{};
   std::string last_error;
+  // How long its last poll took (-1: never polled): the slowest go first.
+  std::atomic<std::int64_t> last_ms{-1};
 };
 
 std::chrono::milliseconds backoff_delay(const Backoff& backoff, unsigned failures, double jitter)
@@ -145,8 +148,26 @@ std::vector<PollResult> Poller::poll_detailed(const std::vector<RouterConfig>& r
   shared->results.resize(routers.size());
   const auto start = SteadyClock::now();
 
+  // Slowest first (by each router's last poll; never polled counts as
+  // slowest): with fewer workers than routers, a slow router queued behind
+  // fast ones would end the cycle late by their time (issue 17, bench_poll).
+  struct Entry
+  {
+    std::size_t index;
+    std::shared_ptr<RouterState> state;
+    std::int64_t rank; // a snapshot: a running worker may change last_ms meanwhile
+  };
+  std::vector<Entry> order;
+  order.reserve(routers.size());
   for (std::size_t i = 0; i < routers.size(); ++i) {
     auto state = state_for(routers[i]);
+    const auto ms = state->last_ms.load();
+    order.push_back({i, std::move(state), ms < 0 ? std::numeric_limits<std::int64_t>::max() : ms});
+  }
+  std::stable_sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) { return a.rank > b.rank; });
+  for (const auto& entry : order) {
+    const std::size_t i = entry.index;
+    const auto& state = entry.state;
     if (state->busy.exchange(true)) {
       // The previous poll's worker is still bounded by its own deadline.
       PollResult r;
@@ -171,6 +192,7 @@ std::vector<PollResult> Poller::poll_detailed(const std::vector<RouterConfig>& r
       } catch (...) {
         r.observation = failed(router.name, router.name + ": internal error while polling: unknown exception");
       }
+      state->last_ms = r.duration.count();
       state->busy = false;
       std::lock_guard lock(shared->mutex);
       shared->results[i] = std::move(r);
