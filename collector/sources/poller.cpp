@@ -78,9 +78,11 @@ std::chrono::milliseconds backoff_delay(const Backoff& backoff, unsigned failure
   return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(raw) * factor));
 }
 
-Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, const std::string& router_name)
+namespace {
+
+Expected<bgp::Summary, std::string> with_router(Expected<bgp::Summary, bgp::ParseError> summary,
+                                                const std::string& router_name)
 {
-  auto summary = bgp::parse_junos_xml(reply);
   if (!summary) {
     return Unexpected(summary.error().to_string());
   }
@@ -88,6 +90,18 @@ Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, c
     s.router = router_name;
   }
   return std::move(*summary);
+}
+
+} // namespace
+
+Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, const std::string& router_name)
+{
+  return with_router(bgp::parse_junos_xml(reply), router_name);
+}
+
+Expected<bgp::Summary, std::string> parse_router_reply_inplace(std::string& reply, const std::string& router_name)
+{
+  return with_router(bgp::parse_junos_xml_inplace(reply), router_name);
 }
 
 Poller::Poller(const NetconfConfig& config, std::size_t max_workers, Backoff backoff)
@@ -303,7 +317,9 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
           slots.release();
         }
       } release{m_parse_slots};
-      return parse_router_reply(*reply, router.name);
+      // In place: a second copy of a reply of MBs, per router per poll,
+      // was allocated, copied and faulted in for nothing (issue 17).
+      return parse_router_reply_inplace(*reply, router.name);
     }();
     *reply = std::string(); // the reply's memory goes back before the result is handed on
     if (!summary) {
