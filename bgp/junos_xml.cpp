@@ -117,9 +117,14 @@ public:
     // pugixml drops it silently. parse_embed_pcdata stores a leaf's text in
     // the element itself: half the nodes for a 10,000-peer reply, and
     // node.text() reads it the same way.
+    // In place, the buffer handed over includes std::string's terminating
+    // NUL: pugixml takes a buffer's last byte aside as its end marker, and
+    // without the NUL that would be the input's last character (a reply
+    // ending "<\n" then parsed differently from the copy, which pugixml
+    // terminates itself; found by fuzz_junos_xml). It writes only NUL there.
     constexpr unsigned k_flags = pugi::parse_default | pugi::parse_fragment | pugi::parse_embed_pcdata;
     const auto result = m_inplace != nullptr
-                          ? m_doc.load_buffer_inplace(m_inplace, m_xml.size(), k_flags, pugi::encoding_utf8)
+                          ? m_doc.load_buffer_inplace(m_inplace, m_xml.size() + 1, k_flags, pugi::encoding_utf8)
                           : m_doc.load_buffer(m_xml.data(), m_xml.size(), k_flags, pugi::encoding_utf8);
     if (!result) {
       return Unexpected(error_at(ParseErrc::syntax, static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),

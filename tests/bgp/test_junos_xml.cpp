@@ -456,4 +456,17 @@ TEST_CASE("junos xml: in place, every fixture parses as with a copy")
     ++checked;
   }
   CHECK(checked >= 20);
+
+  // pugixml takes the buffer's last byte aside: a stray '<' before a final
+  // newline must be the same error in place (found by fuzz_junos_xml).
+  for (const std::string text : {"junk<\n", "<a/>\n<", "<bgp-information/>\n"}) {
+    std::string own = text;
+    const auto copied = parse_junos_xml(text);
+    const auto inplace = parse_junos_xml_inplace(own);
+    INFO(text);
+    REQUIRE(copied.has_value() == inplace.has_value());
+    if (!copied) {
+      CHECK(copied.error().detail == inplace.error().detail);
+    }
+  }
 }
