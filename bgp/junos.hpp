@@ -31,6 +31,13 @@ inline constexpr std::size_t k_max_input_bytes = 64u << 20;
 // ParseErrc::rpc_error whose detail is the router's error-message.
 Expected<Summary, ParseError> parse_junos_xml(std::string_view xml);
 
+// The same parse, in `xml`'s own bytes (pugixml's load_buffer_inplace: no
+// copy of a reply that can be tens of MB). `xml` is overwritten: use it
+// for nothing afterwards. Same results and error details as
+// parse_junos_xml, but errors carry no line or column (the text they would
+// be counted in has been rewritten).
+Expected<Summary, ParseError> parse_junos_xml_inplace(std::string& xml);
+
 // `show bgp summary` text, with or without prompt, command echo and header;
 // also a paste filtered with `| match` (peer lines only). Any line that is
 // not recognised is an error naming its number and quoting it.

@@ -93,6 +93,11 @@ public:
   {
   }
 
+  // In place: `xml` becomes pugixml's buffer (see parse_junos_xml_inplace).
+  explicit XmlSummaryReader(std::string& xml) : m_xml(xml), m_inplace(xml.data())
+  {
+  }
+
   Expected<Summary, ParseError> read()
   {
     if (m_xml.size() > k_max_input_bytes) {
@@ -112,8 +117,15 @@ public:
     // pugixml drops it silently. parse_embed_pcdata stores a leaf's text in
     // the element itself: half the nodes for a 10,000-peer reply, and
     // node.text() reads it the same way.
-    const auto result = m_doc.load_buffer(m_xml.data(), m_xml.size(), pugi::parse_default | pugi::parse_fragment | pugi::parse_embed_pcdata,
-                                          pugi::encoding_utf8);
+    // In place, the buffer handed over includes std::string's terminating
+    // NUL: pugixml takes a buffer's last byte aside as its end marker, and
+    // without the NUL that would be the input's last character (a reply
+    // ending "<\n" then parsed differently from the copy, which pugixml
+    // terminates itself; found by fuzz_junos_xml). It writes only NUL there.
+    constexpr unsigned k_flags = pugi::parse_default | pugi::parse_fragment | pugi::parse_embed_pcdata;
+    const auto result = m_inplace != nullptr
+                          ? m_doc.load_buffer_inplace(m_inplace, m_xml.size() + 1, k_flags, pugi::encoding_utf8)
+                          : m_doc.load_buffer(m_xml.data(), m_xml.size(), k_flags, pugi::encoding_utf8);
     if (!result) {
       return Unexpected(error_at(ParseErrc::syntax, static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
                                  std::string("not well-formed XML: ") + result.description()));
@@ -161,8 +173,13 @@ public:
   }
 
 private:
+  // 0 (unknown) in place: pugixml has rewritten the text (terminators,
+  // decoded escapes), so counting its newlines could be off.
   std::size_t line_of(std::size_t offset) const
   {
+    if (m_inplace != nullptr) {
+      return 0;
+    }
     offset = std::min(offset, m_xml.size());
     return static_cast<std::size_t>(std::count(m_xml.begin(), m_xml.begin() + static_cast<std::ptrdiff_t>(offset), '\n'))
            + 1;
@@ -170,6 +187,9 @@ private:
 
   std::size_t column_of(std::size_t offset) const
   {
+    if (m_inplace != nullptr) {
+      return 0;
+    }
     offset = std::min(offset, m_xml.size());
     const auto nl = m_xml.rfind('\n', offset == 0 ? 0 : offset - 1);
     if (offset == 0) {
@@ -486,12 +506,18 @@ private:
   }
 
   std::string_view m_xml;
+  char* m_inplace = nullptr; // m_xml's bytes, when parsed in place
   pugi::xml_document m_doc;
 };
 
 } // namespace
 
 Expected<Summary, ParseError> parse_junos_xml(std::string_view xml)
+{
+  return XmlSummaryReader(xml).read();
+}
+
+Expected<Summary, ParseError> parse_junos_xml_inplace(std::string& xml)
 {
   return XmlSummaryReader(xml).read();
 }

@@ -7,6 +7,7 @@
 #include "bgp/junos.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/base/exit_code.hpp"
+#include "collector/base/huge_heap.hpp"
 #include "collector/base/input_bytes.hpp"
 #include "collector/capture/pcap_reader.hpp"
 #include "collector/render/json.hpp"
@@ -64,6 +65,13 @@ Expected<Parsed, std::string> parse_one(const std::string& path)
   }
   const std::string_view content = input->view();
   const std::string name = path == "-" ? "<stdin>" : path;
+  // The parse of a big reply fills about four times its size of heap
+  // (pugixml's copy and DOM, the sessions): in huge pages, once.
+  static bool reserved = false;
+  if (!reserved) {
+    reserved = true;
+    reserve_huge_heap(content.size() * 4);
+  }
   const auto format = bgp::detect_format(content);
   if (format == bgp::InputFormat::bird) {
     // Offline there is no BIRD clock (`show status`): uptimes stay null.

@@ -8,6 +8,7 @@
 #include "collector/config/config.hpp"
 #include "collector/sources/local_checks.hpp"
 #include "collector/base/exit_code.hpp"
+#include "collector/base/huge_heap.hpp"
 #include "collector/inventory/inventory.hpp"
 #include "collector/base/logging.hpp"
 #include "collector/sources/poller.hpp"
@@ -18,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <malloc.h>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -222,6 +224,12 @@ int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
   const auto deadline = SteadyClock::now() + nc.connect_timeout + 2 * nc.rpc_timeout + std::chrono::seconds(1);
   std::vector<PollResult> results;
   {
+    // One short-lived process and one poll: every worker in the main
+    // malloc arena, and that heap in huge pages (~8 MB per router: the
+    // reply, pugixml's DOM, the sessions), not ~6,000 4 KiB faults for
+    // 2 routers x 2,000 peers (issue 17).
+    ::mallopt(M_ARENA_MAX, 1);
+    reserve_huge_heap(routers.size() * (8u << 20));
     Poller poller(nc, std::clamp<std::size_t>(routers.size(), 1, 32));
     results = poller.poll_detailed(routers, deadline);
   }

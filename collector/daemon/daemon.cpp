@@ -1,6 +1,7 @@
 // collector/daemon/daemon.cpp: see daemon.hpp.
 #include "collector/daemon/daemon.hpp"
 
+#include "bgp/timeparse.hpp"
 #include "collector/base/barrier.hpp"
 
 #include "collector/daemon/state.hpp"
@@ -20,11 +21,14 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <list>
 #include <malloc.h>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -130,7 +134,25 @@ struct Daemon::Impl
     SteadyClock::time_point next{};
   };
 
+  // A held GET /v1/sessions?after=T (long-poll): answered when a poll of
+  // one of `only` (any router when empty) newer than `after` lands, or at
+  // `timer`'s expiry, or at shutdown, whichever comes first.
+  struct SessionsWaiter
+  {
+    explicit SessionsWaiter(asio::io_context& io) : timer(io)
+    {
+    }
+    std::set<std::string> only;
+    bgp::WallClock::time_point after{};
+    std::function<void(HttpResponse)> respond;
+    asio::steady_timer timer;
+    bool answered = false;
+  };
+
   int run();
+  bool has_news(const std::set<std::string>& only, bgp::WallClock::time_point after) const;
+  void answer_waiter(const std::shared_ptr<SessionsWaiter>& w);
+  void wake_waiters();
   void apply_config(std::shared_ptr<const Config> next, bool first);
   void schedule(const std::shared_ptr<Schedule>& s);
   void poll(const std::shared_ptr<Schedule>& s);
@@ -166,7 +188,57 @@ struct Daemon::Impl
   std::size_t in_flight = 0;
   bool stopping = false;
   std::mt19937_64 rng{std::random_device{}()};
+  std::list<std::shared_ptr<SessionsWaiter>> waiters;
 };
+
+// Long-polls held at once: at most half the server's connections, so that
+// /metrics and /healthz always find a slot. Past it a request is answered at
+// once (the client then reads at its own interval).
+constexpr std::size_t k_max_waiters = HttpLimits{}.max_connections / 2;
+// The longest a long-poll is held, whatever ?wait= asks.
+constexpr std::chrono::milliseconds k_max_wait{60'000};
+
+bool Daemon::Impl::has_news(const std::set<std::string>& only, bgp::WallClock::time_point after) const
+{
+  for (const auto& r : state.routers()) {
+    // polled_at is published with millisecond precision (format_rfc3339):
+    // compare at that precision, or the poll the client already has would
+    // always look newer than its own published stamp.
+    if (r.polled && (only.empty() || only.contains(r.name))
+        && std::chrono::floor<std::chrono::milliseconds>(r.polled_at) > after) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Daemon::Impl::answer_waiter(const std::shared_ptr<SessionsWaiter>& w)
+{
+  if (w->answered) {
+    return;
+  }
+  w->answered = true;
+  w->timer.cancel();
+  waiters.remove(w);
+  HttpResponse r;
+  r.content_type = "application/json";
+  r.stream = state.sessions_stream(bgp::WallClock::now(), w->only);
+  w->respond(std::move(r));
+}
+
+void Daemon::Impl::wake_waiters()
+{
+  // Copy: answer_waiter removes from the list.
+  std::vector<std::shared_ptr<SessionsWaiter>> ready;
+  for (const auto& w : waiters) {
+    if (has_news(w->only, w->after)) {
+      ready.push_back(w);
+    }
+  }
+  for (const auto& w : ready) {
+    answer_waiter(w);
+  }
+}
 
 void Daemon::Impl::apply_config(std::shared_ptr<const Config> next, bool first)
 {
@@ -259,6 +331,9 @@ void Daemon::Impl::poll(const std::shared_ptr<Schedule>& s)
       // record() keeps its own copy; the worker-parsed sessions are freed
       // when it returns, before the check below.
       const auto changes = state.record(std::move(result.observation), result.duration);
+      // Long-polls waiting for this router's news get it now, before the
+      // trim and the logging.
+      wake_waiters();
       trim_if_worthwhile();
       // Failures are logged by the Poller (with backoff); recoveries here.
       if (readable && !was_up) {
@@ -415,6 +490,10 @@ void Daemon::Impl::begin_shutdown(int signo)
   if (http) {
     http->stop_accepting();
   }
+  // Held long-polls get the state as it is: nothing newer will come.
+  while (!waiters.empty()) {
+    answer_waiter(waiters.front());
+  }
   for (auto& [name, s] : schedules) {
     s->timer.cancel();
   }
@@ -483,13 +562,51 @@ void Daemon::Impl::handle(const HttpRequest& req, std::function<void(HttpRespons
     // ?router=NAME (repeatable): only those routers, as --collector clients
     // ask. A name the collector does not poll matches nothing: the client
     // sees it missing from "routers" and says which one.
+    // ?after=INSTANT (a polled_at it has seen) makes it a long-poll: the
+    // answer waits until one of those routers has a poll newer than that,
+    // at most ?wait=MS (default one collector interval, at most 60 s), so a
+    // --collector client sees a poll as soon as it lands instead of up to
+    // its own interval later. Without after=, the answer is immediate.
     std::set<std::string> only;
+    std::optional<bgp::WallClock::time_point> after;
+    std::chrono::milliseconds wait = std::min(interval(), k_max_wait);
     for (const auto& [key, value] : parse_query(req.target)) {
-      if (key != "router") {
-        respond(error_response(400, "unknown query parameter '" + key + "' (only router=NAME)"));
+      if (key == "router") {
+        only.insert(value);
+      } else if (key == "after") {
+        const auto t = bgp::parse_instant(value);
+        if (!t) {
+          respond(error_response(400, "after: " + t.error()));
+          return;
+        }
+        after = *t;
+      } else if (key == "wait") {
+        std::int64_t ms = -1;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
+        if (ec != std::errc{} || end != value.data() + value.size() || ms < 0) {
+          respond(error_response(400, "wait: '" + value + "' is not a number of milliseconds"));
+          return;
+        }
+        wait = std::min(std::chrono::milliseconds(ms), k_max_wait);
+      } else {
+        respond(error_response(400, "unknown query parameter '" + key
+                                      + "' (router=NAME, after=INSTANT, wait=MS)"));
         return;
       }
-      only.insert(value);
+    }
+    if (after && wait.count() > 0 && !stopping && waiters.size() < k_max_waiters && !has_news(only, *after)) {
+      auto w = std::make_shared<SessionsWaiter>(io);
+      w->only = std::move(only);
+      w->after = *after;
+      w->respond = std::move(respond);
+      waiters.push_back(w);
+      w->timer.expires_after(wait);
+      w->timer.async_wait([this, w](const boost::system::error_code& ec) {
+        if (!ec) {
+          answer_waiter(w);
+        }
+      });
+      return;
     }
     HttpResponse r;
     r.content_type = "application/json";

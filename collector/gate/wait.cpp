@@ -123,6 +123,7 @@ ProgressMode progress_mode(OutputFormat format, int fd)
 // How far past the deadline a stuck poll is waited for (the rest of the
 // 200 ms margin is for rendering the report and exiting).
 constexpr milliseconds k_deadline_overrun{100};
+constexpr milliseconds k_min_long_poll_spacing{250};
 
 GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Progress& progress,
                             const std::function<void(const GateReport&)>& render_final)
@@ -254,7 +255,12 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
                             + std::to_string(polls) + (polls == 1 ? " poll" : " polls"),
                     to_int(ExitCode::not_ready));
     }
-    const auto next = poll_start + duration_cast<SteadyClock::duration>(interval * (1.0 + jitter(rng)));
+    // A source that waits for news itself (a --collector long-poll) is
+    // asked again at once: its next answer comes when the collector's next
+    // poll lands. 250 ms between polls at least, whatever it does.
+    const auto next = c.source != nullptr && c.source->waits_for_news()
+                        ? std::max(now, poll_start + k_min_long_poll_spacing)
+                        : poll_start + duration_cast<SteadyClock::duration>(interval * (1.0 + jitter(rng)));
     if (now >= deadline || next >= deadline) {
       return finish(last,
                     "deadline passed after "

@@ -197,6 +197,11 @@ public:
     return "collector " + m_url_text;
   }
 
+  bool waits_for_news() const override
+  {
+    return m_long_poll && m_newest.has_value();
+  }
+
 private:
   std::vector<bgp::RouterObservation> fail_all(const std::vector<RouterConfig>& routers, const std::string& error)
   {
@@ -225,7 +230,28 @@ private:
     for (std::size_t i = 0; i < routers.size(); ++i) {
       target += (i == 0 ? "?router=" : "&router=") + percent_encode(routers[i].name);
     }
-    auto res = collector_get(*url, target, m_client, deadline);
+    // Long-poll when we have seen a poll and there is time to wait for the
+    // next: at most max_age (the data would be judged stale by then
+    // anyway), and a second before our deadline for the answer's transfer.
+    std::optional<bgp::WallClock::time_point> after;
+    std::chrono::milliseconds wait{0};
+    if (m_long_poll && m_newest) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now())
+                        - k_long_poll_margin;
+      wait = std::min<std::chrono::milliseconds>({left, m_max_age, k_max_long_poll});
+      if (wait >= k_min_long_poll) {
+        after = m_newest;
+      }
+    }
+    const auto sent = SteadyClock::now();
+    auto res = collector_get(*url, after ? long_poll_target(target, *after, wait) : target, m_client, deadline);
+    if (res && after && res->status == 400) {
+      // An older collector: "unknown query parameter 'after'". Read it
+      // plainly, now and from now on.
+      m_long_poll = false;
+      after.reset();
+      res = collector_get(*url, target, m_client, deadline);
+    }
     if (!res) {
       return fail_all(routers, res.error());
     }
@@ -237,12 +263,38 @@ private:
     if (res->status != 200) {
       return fail_all(routers, "GET " + url->path + target + ": HTTP " + std::to_string(res->status));
     }
-    return observations_from_collector(res->body, routers, bgp::WallClock::now(), m_max_age, m_url_text);
+    const auto previous = m_newest;
+    auto out = observations_from_collector(res->body, routers, bgp::WallClock::now(), m_max_age, m_url_text,
+                                           &m_newest);
+    if (after && (!m_newest || !previous || *m_newest <= *previous)
+        && SteadyClock::now() - sent < wait / 2) {
+      // Nothing newer, and the answer did not wait: a collector that does
+      // not hold long-polls (or holds too many). Our own interval paces
+      // the reads from now on, never a busy loop.
+      m_long_poll = false;
+    }
+    return out;
   }
+
+  static std::string long_poll_target(const std::string& target, bgp::WallClock::time_point after,
+                                      std::chrono::milliseconds wait)
+  {
+    return target + (target.find('?') == std::string::npos ? "?" : "&") + "after="
+           + percent_encode(bgp::format_rfc3339(after)) + "&wait=" + std::to_string(wait.count());
+  }
+
+  // Time kept for the answer's transfer after the collector stops holding.
+  static constexpr std::chrono::milliseconds k_long_poll_margin{1000};
+  // The collector holds a long-poll at most this long (its k_max_wait).
+  static constexpr std::chrono::milliseconds k_max_long_poll{60'000};
+  // Less time than this left: a plain read.
+  static constexpr std::chrono::milliseconds k_min_long_poll{200};
 
   std::string m_url_text;
   std::chrono::seconds m_max_age;
   CollectorClientOptions m_client;
+  bool m_long_poll = true;                           // until the collector shows it does not
+  std::optional<bgp::WallClock::time_point> m_newest; // the newest polled_at seen: the next after=
 };
 
 } // namespace
@@ -280,7 +332,8 @@ std::vector<bgp::RouterObservation> observations_from_collector(std::string_view
                                                                 const std::vector<RouterConfig>& routers,
                                                                 bgp::WallClock::time_point now,
                                                                 std::chrono::seconds max_age,
-                                                                const std::string& url_text)
+                                                                const std::string& url_text,
+                                                                std::optional<bgp::WallClock::time_point>* newest)
 {
   std::vector<bgp::RouterObservation> out;
   const std::string who = "collector " + url_text;
@@ -330,6 +383,22 @@ std::vector<bgp::RouterObservation> observations_from_collector(std::string_view
                       + (name ? std::string("no name") : name.error()));
     }
     entries[**name] = &(*routers_j)[i];
+  }
+  if (newest != nullptr) {
+    for (const auto& r : routers) {
+      const auto it = entries.find(r.name);
+      if (it == entries.end()) {
+        continue;
+      }
+      const auto text = opt_string(*it->second, "polled_at");
+      if (!text || !*text) {
+        continue;
+      }
+      const auto t = bgp::parse_instant(**text);
+      if (t && (!*newest || *t > **newest)) {
+        *newest = *t;
+      }
+    }
   }
   struct Stamped
   {

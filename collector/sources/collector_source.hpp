@@ -10,6 +10,13 @@
 // certificate against collector_client.ca (else the system store); plain
 // http:// is refused for anything but a loopback address. A bearer token
 // (collector_client.token_file) is sent on both.
+//
+// Long-poll (issue 17): after a first plain read, each poll asks
+// /v1/sessions?...&after=<newest polled_at seen>&wait=MS, which the
+// collector answers as soon as one of the routers has a newer poll, so a
+// state change reaches the client within a poll's round trip instead of up
+// to one more interval. A collector that refuses the parameter (HTTP 400,
+// an older one) or answers without waiting is read plainly from then on.
 #pragma once
 
 #include "bgp/expected.hpp"
@@ -61,11 +68,15 @@ Expected<CollectorUrl, std::string> parse_collector_url(const std::string& url);
 // order), judged against our clock `now`. Pure; never throws: a malformed
 // routers entry or session makes that router unreadable with the parse
 // error, a malformed document makes every router unreadable.
+// `newest`, when given, gets the latest polled_at among the entries of
+// `routers` (unchanged when none has one): what the next long-poll's
+// after= is.
 std::vector<bgp::RouterObservation> observations_from_collector(std::string_view body,
                                                                 const std::vector<RouterConfig>& routers,
                                                                 bgp::WallClock::time_point now,
                                                                 std::chrono::seconds max_age,
-                                                                const std::string& url_text);
+                                                                const std::string& url_text,
+                                                                std::optional<bgp::WallClock::time_point>* newest = nullptr);
 
 struct CollectorResponse
 {

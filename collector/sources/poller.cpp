@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <limits>
 #include <thread>
 #include <optional>
 #include <random>
@@ -62,6 +63,8 @@ struct Poller::RouterState
   unsigned failures = 0;
   SteadyClock::time_point next_attempt{};
   std::string last_error;
+  // How long its last poll took (-1: never polled): the slowest go first.
+  std::atomic<std::int64_t> last_ms{-1};
 };
 
 std::chrono::milliseconds backoff_delay(const Backoff& backoff, unsigned failures, double jitter)
@@ -75,9 +78,11 @@ std::chrono::milliseconds backoff_delay(const Backoff& backoff, unsigned failure
   return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(raw) * factor));
 }
 
-Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, const std::string& router_name)
+namespace {
+
+Expected<bgp::Summary, std::string> with_router(Expected<bgp::Summary, bgp::ParseError> summary,
+                                                const std::string& router_name)
 {
-  auto summary = bgp::parse_junos_xml(reply);
   if (!summary) {
     return Unexpected(summary.error().to_string());
   }
@@ -85,6 +90,18 @@ Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, c
     s.router = router_name;
   }
   return std::move(*summary);
+}
+
+} // namespace
+
+Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, const std::string& router_name)
+{
+  return with_router(bgp::parse_junos_xml(reply), router_name);
+}
+
+Expected<bgp::Summary, std::string> parse_router_reply_inplace(std::string& reply, const std::string& router_name)
+{
+  return with_router(bgp::parse_junos_xml_inplace(reply), router_name);
 }
 
 Poller::Poller(const NetconfConfig& config, std::size_t max_workers, Backoff backoff)
@@ -145,8 +162,26 @@ std::vector<PollResult> Poller::poll_detailed(const std::vector<RouterConfig>& r
   shared->results.resize(routers.size());
   const auto start = SteadyClock::now();
 
+  // Slowest first (by each router's last poll; never polled counts as
+  // slowest): with fewer workers than routers, a slow router queued behind
+  // fast ones would end the cycle late by their time (issue 17, bench_poll).
+  struct Entry
+  {
+    std::size_t index;
+    std::shared_ptr<RouterState> state;
+    std::int64_t rank; // a snapshot: a running worker may change last_ms meanwhile
+  };
+  std::vector<Entry> order;
+  order.reserve(routers.size());
   for (std::size_t i = 0; i < routers.size(); ++i) {
     auto state = state_for(routers[i]);
+    const auto ms = state->last_ms.load();
+    order.push_back({i, std::move(state), ms < 0 ? std::numeric_limits<std::int64_t>::max() : ms});
+  }
+  std::stable_sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) { return a.rank > b.rank; });
+  for (const auto& entry : order) {
+    const std::size_t i = entry.index;
+    const auto& state = entry.state;
     if (state->busy.exchange(true)) {
       // The previous poll's worker is still bounded by its own deadline.
       PollResult r;
@@ -171,6 +206,7 @@ std::vector<PollResult> Poller::poll_detailed(const std::vector<RouterConfig>& r
       } catch (...) {
         r.observation = failed(router.name, router.name + ": internal error while polling: unknown exception");
       }
+      state->last_ms = r.duration.count();
       state->busy = false;
       std::lock_guard lock(shared->mutex);
       shared->results[i] = std::move(r);
@@ -281,7 +317,9 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
           slots.release();
         }
       } release{m_parse_slots};
-      return parse_router_reply(*reply, router.name);
+      // In place: a second copy of a reply of MBs, per router per poll,
+      // was allocated, copied and faulted in for nothing (issue 17).
+      return parse_router_reply_inplace(*reply, router.name);
     }();
     *reply = std::string(); // the reply's memory goes back before the result is handed on
     if (!summary) {

@@ -46,6 +46,9 @@ std::chrono::milliseconds backoff_delay(const Backoff& backoff, unsigned failure
 // The one place a router's reply becomes sessions (bgp::parse_junos_xml),
 // with router set to `router_name`.
 Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, const std::string& router_name);
+// The same in the reply's own bytes (bgp::parse_junos_xml_inplace: no copy
+// of each reply, errors without a line); `reply` is overwritten.
+Expected<bgp::Summary, std::string> parse_router_reply_inplace(std::string& reply, const std::string& router_name);
 
 class Poller
 {

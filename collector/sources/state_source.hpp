@@ -32,6 +32,15 @@ public:
   // For messages: "NETCONF to 2 routers", "replay files", "collector http://...".
   virtual std::string describe() const = 0;
 
+  // True when the next poll() itself waits for news (a --collector
+  // long-poll: it returns when the collector's next poll lands, or at its
+  // deadline): the wait loop then polls again at once instead of sleeping
+  // its interval. False for sources that answer with what they have now.
+  virtual bool waits_for_news() const
+  {
+    return false;
+  }
+
   // --require routes (issue 14): after each summary, also ask each router
   // for the neighbor detail of these peers (router name -> addresses). A
   // source that cannot ignores it: its sessions keep has_detail = false.

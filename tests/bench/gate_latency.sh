@@ -19,7 +19,7 @@
 #   BUILD=build-bench bash tests/bench/gate_latency.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
+BUILD=$(readlink -f "${BUILD:-$ROOT/build}") # absolute: sshd runs the simulator from its own directory
 RUNS=${RUNS:-50}
 INTERVAL=${INTERVAL:-1s}
 PERIOD=${PERIOD:-8}
@@ -96,7 +96,7 @@ for path in $PATHS; do
     fi
     i=$((i + 1))
     sleep "$(awk -v d=$((start_ms - now_ms)) 'BEGIN {printf "%.3f", d / 1000}')"
-    "$B" --config "$CONF" -q wait-established --node kubernetes1003 "${extra[@]}" \
+    "$B" --config "$CONF" -q wait-established --node kubernetes1003 --since none "${extra[@]}" \
       --interval "$INTERVAL" --timeout 30s > "$SSHD_DIR/run.out" 2>&1 || { echo "$path run $i failed:"; cat "$SSHD_DIR/run.out"; exit 1; }
     end_ms=$(($(date +%s%N) / 1000000))
     if [ "$end_ms" -lt "$switch_ms" ]; then

@@ -63,7 +63,13 @@ def new_session():
     return {"router": None, "site": None, "instance": None, "address": None, "family": None, "peer_as": None,
             "state": None, "uptime_seconds": None, "flaps": None, "input_messages": None,
             "output_messages": None, "output_queue": None, "description": None, "node": None, "ribs": [],
-            "source": "router"}
+            "source": "router",
+            # The neighbor-detail keys (issue 14): bgpwatch writes them, null
+            # for a summary reply; so must a baseline that gives its answer.
+            "last_state": None, "last_error": None, "peer_flags": None, "options": None,
+            "restart_time_received": None, "stale_route_time": None, "restart_negotiated": None,
+            "end_of_rib_received": None, "end_of_rib_sent": None, "restart_flags_received": None,
+            "stale_routes_expire_at": None}
 
 
 def finish(out, reply_tables):
@@ -142,7 +148,7 @@ def extract_children(root):
                 elif k == "description":
                     s["description"] = f.text.strip()
                 else:  # bgp-rib
-                    rib = {"name": None, "active": None, "received": None, "accepted": None, "damped": None}
+                    rib = {"name": None, "active": None, "received": None, "accepted": None, "damped": None, "state": None}
                     for r in f:
                         rk = R.get(r.tag)
                         if rk == "name":
@@ -203,7 +209,7 @@ def variant_iterparse(path):
                 elif k == "description":
                     s["description"] = f.text.strip()
                 else:
-                    rib = {"name": None, "active": None, "received": None, "accepted": None, "damped": None}
+                    rib = {"name": None, "active": None, "received": None, "accepted": None, "damped": None, "state": None}
                     for r in f:
                         rk = R.get(r.tag)
                         if rk == "name":
@@ -267,7 +273,7 @@ def variant_findtext(path):
         d = p.findtext(D)
         s["description"] = d.strip() if d is not None else None
         s["ribs"] = [{"name": r.findtext(NAME).strip(), "active": num(r, AP), "received": num(r, RP),
-                      "accepted": num(r, CP), "damped": num(r, DP)} for r in p.iterchildren(RIB)]
+                      "accepted": num(r, CP), "damped": num(r, DP), "state": None} for r in p.iterchildren(RIB)]
         sessions.append(s)
     return finish(out, reply_tables)
 
@@ -321,7 +327,7 @@ def variant_xpath(path):
         d = D(el)
         s["description"] = d[0].strip() if d else None
         s["ribs"] = [{"name": NAME(r).strip(), "active": AP(r), "received": RP(r), "accepted": CP(r),
-                      "damped": DP(r)} for r in RIBS(el)]
+                      "damped": DP(r), "state": None} for r in RIBS(el)]
         sessions.append(s)
     return finish(out, reply_tables)
 
@@ -356,7 +362,7 @@ class Target:
             elif name == "bgp-rib":
                 self.rib = {"name": None}
         elif self.session is not None and name == "bgp-rib":
-            self.rib = {"name": None, "active": None, "received": None, "accepted": None, "damped": None}
+            self.rib = {"name": None, "active": None, "received": None, "accepted": None, "damped": None, "state": None}
         elif self.session is not None and name == "elapsed-time":
             for k, v in attrib.items():
                 if k == "seconds" or k.endswith("}seconds"):
@@ -469,7 +475,7 @@ def variant_naive(path):
                 elif n == "description":
                     s["description"] = f.text.strip()
                 elif n == "bgp-rib":
-                    rib = {"name": None, "active": None, "received": None, "accepted": None, "damped": None}
+                    rib = {"name": None, "active": None, "received": None, "accepted": None, "damped": None, "state": None}
                     for r in f:
                         rn = local(r.tag)
                         if rn == "name":

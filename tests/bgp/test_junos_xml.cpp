@@ -423,3 +423,50 @@ TEST_CASE("junos xml: text around the document: a pasted prompt is not XML")
   REQUIRE(ok);
   CHECK(ok->peers == 0u);
 }
+
+// Issue 17: the Poller parses each reply in place (no copy). Every XML
+// fixture, good or bad, must give the same sessions, or the same error
+// detail (without a line: the text it would be counted in is rewritten).
+TEST_CASE("junos xml: in place, every fixture parses as with a copy")
+{
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(fixtures_dir() / "junos")) {
+    if (entry.path().extension() != ".xml") {
+      continue;
+    }
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const std::string text = buf.str();
+    std::string mutable_text = text;
+    const auto copied = parse_junos_xml(text);
+    const auto inplace = parse_junos_xml_inplace(mutable_text);
+    INFO(entry.path().filename().string());
+    REQUIRE(copied.has_value() == inplace.has_value());
+    if (copied) {
+      CHECK(copied->sessions == inplace->sessions);
+      CHECK(copied->groups == inplace->groups);
+      CHECK(copied->peers == inplace->peers);
+      CHECK(copied->down_peers == inplace->down_peers);
+    } else {
+      CHECK(copied.error().code == inplace.error().code);
+      CHECK(copied.error().detail == inplace.error().detail);
+      CHECK(inplace.error().line == 0);
+    }
+    ++checked;
+  }
+  CHECK(checked >= 20);
+
+  // pugixml takes the buffer's last byte aside: a stray '<' before a final
+  // newline must be the same error in place (found by fuzz_junos_xml).
+  for (const std::string text : {"junk<\n", "<a/>\n<", "<bgp-information/>\n"}) {
+    std::string own = text;
+    const auto copied = parse_junos_xml(text);
+    const auto inplace = parse_junos_xml_inplace(own);
+    INFO(text);
+    REQUIRE(copied.has_value() == inplace.has_value());
+    if (!copied) {
+      CHECK(copied.error().detail == inplace.error().detail);
+    }
+  }
+}

@@ -148,6 +148,36 @@ else
 fi
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/sessions?node=x")
 [ "$code" = 400 ] && echo "ok: unknown query parameter: 400" || { echo "FAIL: unknown query parameter: $code"; fail=1; }
+# Long-poll (issue 17): ?after=<a polled_at seen> waits for a newer poll of
+# the router and answers with it; bounded by ?wait=MS; malformed: 400.
+polled_of() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["routers"][0]["polled_at"])' "$1"; }
+seen=$(polled_of "$SSHD_DIR/cr1.json")
+t0=$(now_ms)
+curl -sf --max-time 30 "$URL/v1/sessions?router=cr1-eqiad&after=$seen&wait=20000" > "$SSHD_DIR/cr1-next.json"
+took=$(( $(now_ms) - t0 ))
+next=$(polled_of "$SSHD_DIR/cr1-next.json" 2>/dev/null || true)
+if [ -n "$next" ] && /usr/bin/python3 -c 'import sys, datetime as d
+p = lambda s: d.datetime.fromisoformat(s.replace("Z", "+00:00"))
+sys.exit(0 if p(sys.argv[2]) > p(sys.argv[1]) else 1)' "$seen" "$next"; then
+  echo "ok: /v1/sessions?after=$seen answered with the next poll ($next) after ${took} ms"
+else
+  echo "FAIL: long-poll after=$seen gave polled_at '$next' after ${took} ms"; fail=1
+fi
+# after= in the future: nothing is newer; the answer comes when wait= ends,
+# with the data as it is (a client judges its age as usual).
+t0=$(now_ms)
+code=$(curl -s -o "$SSHD_DIR/cr1-held.json" -w '%{http_code}' --max-time 30 \
+  "$URL/v1/sessions?router=cr1-eqiad&after=2099-01-01T00:00:00Z&wait=1500")
+took=$(( $(now_ms) - t0 ))
+if [ "$code" = 200 ] && [ "$took" -ge 1400 ] && [ -n "$(polled_of "$SSHD_DIR/cr1-held.json")" ]; then
+  echo "ok: a long-poll with nothing newer is held for wait=1500 (${took} ms), then answered"
+else
+  echo "FAIL: long-poll with nothing newer: HTTP $code after ${took} ms"; fail=1
+fi
+for q in "after=yesterday" "after=$seen&wait=-1" "after=$seen&wait=soon"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/sessions?router=cr1-eqiad&$q")
+  [ "$code" = 400 ] && echo "ok: /v1/sessions?$q: 400" || { echo "FAIL: /v1/sessions?$q: $code"; fail=1; }
+done
 # Big bodies are streamed as HTTP/1.1 chunks; an HTTP/1.0 client gets the
 # whole body with its length.
 headers=$(curl -sf -D - -o /dev/null "$URL/metrics" || true)

@@ -1,4 +1,5 @@
-// tests/fuzz/fuzz_junos_xml.cpp: libFuzzer target for parse_junos_xml.
+// tests/fuzz/fuzz_junos_xml.cpp: libFuzzer target for parse_junos_xml (and
+// parse_junos_xml_inplace, which must agree with it).
 // Assertion-free about values (there is no oracle), but it traps when a
 // successful parse breaks an invariant every consumer relies on, and when
 // an error comes back without a description. Seeds: corpus/junos_xml/
@@ -7,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 using namespace bgpwatch::bgp;
@@ -15,6 +17,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const auto result = parse_junos_xml(input);
+  // Differential (issue 17): the in-place parse the Poller uses must agree
+  // with the copying one, sessions or error, on any input.
+  std::string own(input);
+  const auto inplace = parse_junos_xml_inplace(own);
+  if (result.has_value() != inplace.has_value()) {
+    __builtin_trap();
+  }
+  if (result && result->sessions != inplace->sessions) {
+    __builtin_trap();
+  }
+  if (!result && (result.error().code != inplace.error().code || result.error().detail != inplace.error().detail)) {
+    __builtin_trap();
+  }
   if (!result) {
     if (result.error().detail.empty()) {
       __builtin_trap();

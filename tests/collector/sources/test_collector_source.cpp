@@ -299,6 +299,33 @@ TEST_CASE("collector reply: stale data is Unknown")
   CHECK(obs[0].error == "collector data for cr1-eqiad is 2m old (max 30s)");
 }
 
+TEST_CASE("collector reply: newest polled_at of our routers, the next long-poll's after=")
+{
+  auto doc = good_doc();
+  doc["routers"][0]["polled_at"] = "2026-12-06T14:59:55.250Z";
+  doc["routers"][1]["polled_at"] = "2026-12-06T14:59:57.125Z";
+  // A router we did not ask about does not count, even if newer.
+  doc["routers"].push_back(router_entry("cr9-eqiad", "2026-12-06T14:59:59Z"));
+  std::optional<bgp::WallClock::time_point> newest;
+  observations_from_collector(doc.dump(), two_routers(), k_now, std::chrono::seconds(30), k_url, &newest);
+  REQUIRE(newest.has_value());
+  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:57.125Z");
+
+  // Stale or failed, a polled_at still says which poll we have seen.
+  doc["routers"][1]["ok"] = false;
+  doc["routers"][1]["polled_at"] = "2026-12-06T14:59:58Z";
+  observations_from_collector(doc.dump(), two_routers(), k_now, std::chrono::seconds(30), k_url, &newest);
+  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58Z");
+
+  // Nothing readable: left as it was, never moved back.
+  observations_from_collector("{\"routers\":[", two_routers(), k_now, std::chrono::seconds(30), k_url, &newest);
+  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58Z");
+  doc["routers"][0]["polled_at"] = "2026-12-06T14:00:00Z";
+  doc["routers"][1]["polled_at"] = nullptr;
+  observations_from_collector(doc.dump(), two_routers(), k_now, std::chrono::seconds(30), k_url, &newest);
+  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58Z");
+}
+
 TEST_CASE("collector URLs: https anywhere, plain http only on loopback")
 {
   auto u = parse_collector_url("http://127.0.0.1:9179");

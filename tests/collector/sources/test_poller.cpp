@@ -41,6 +41,20 @@ TEST_CASE("parse_router_reply sets the router on every session")
   CHECK(s->sessions[0].state == bgp::SessionState::established);
   auto bad = parse_router_reply("<rpc-reply message-id=\"1\"><nonsense/></rpc-reply>", "cr1-eqiad");
   REQUIRE_FALSE(bad);
+
+  // In place (what the Poller uses): the same sessions; the same error,
+  // without its line.
+  std::string own = reply;
+  auto inplace = parse_router_reply_inplace(own, "cr1-eqiad");
+  REQUIRE(inplace);
+  CHECK(inplace->sessions == s->sessions);
+  std::string bad_text = "<rpc-reply message-id=\"1\">\n<bgp-information><bgp-peer><peer-address>10.64.32.23"
+                         "</peer-address><peer-state>Nonsense</peer-state></bgp-peer></bgp-information></rpc-reply>";
+  const auto bad_copied = parse_router_reply(bad_text, "cr1-eqiad");
+  const auto bad_inplace = parse_router_reply_inplace(bad_text, "cr1-eqiad");
+  REQUIRE_FALSE(bad_copied);
+  REQUIRE_FALSE(bad_inplace);
+  CHECK(bad_copied.error() == "line 2: " + bad_inplace.error());
 }
 
 namespace {
