@@ -14,6 +14,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <map>
 #include <cstring>
 #include <limits>
 
@@ -461,11 +462,23 @@ std::vector<std::string> split_words(std::string_view text)
 std::size_t merge_neighbor_detail(std::vector<Session>& sessions, const std::vector<Session>& detail)
 {
   std::size_t merged = 0;
+  // Detail peers by address, in their order: the collector merges a whole
+  // table (2,000 peers) per poll, a linear search per session would be
+  // 4 M comparisons. The first compatible peer wins, as before.
+  std::multimap<Address, const Session*> by_address;
+  for (const auto& x : detail) {
+    by_address.emplace(x.address, &x);
+  }
   for (auto& s : sessions) {
-    const auto d = std::find_if(detail.begin(), detail.end(), [&](const Session& x) {
-      return x.address == s.address && (!x.instance || !s.instance || *x.instance == *s.instance);
-    });
-    if (d == detail.end() || d->state != s.state) {
+    const Session* d = nullptr;
+    for (auto [it, end] = by_address.equal_range(s.address); it != end; ++it) {
+      const Session& x = *it->second;
+      if (!x.instance || !s.instance || *x.instance == *s.instance) {
+        d = &x;
+        break;
+      }
+    }
+    if (d == nullptr || d->state != s.state) {
       continue;
     }
     s.has_detail = true;

@@ -254,6 +254,10 @@ void Daemon::Impl::apply_config(std::shared_ptr<const Config> next, bool first)
     // its sessions close when the last of them finishes.
     poller = std::make_shared<Poller>(config->netconf, std::max<std::size_t>(4, worker_count(routers.size())),
                                       collector_backoff(interval()));
+    // Route-level facts (issue 14) for /v1/*, the metrics and the clients'
+    // --require routes: the whole neighbor table every 6th poll, moving
+    // peers in between (detail_plan.hpp; the figures in README).
+    poller->set_collector_detail(DetailPolicy{});
   }
   std::map<std::string, std::shared_ptr<Schedule>> next_schedules;
   std::uniform_int_distribution<std::int64_t> phase(0, std::max<std::int64_t>(0, interval().count() - 1));

@@ -185,6 +185,12 @@ std::vector<SessionChange> CollectorState::record(bgp::RouterObservation o, std:
       }
     }
     rec.metric_labels = metric_labels(*r, s);
+    if (const auto expire = bgp::stale_routes_expire_at(s, o.polled_at)) {
+      rec.stale_routes_expire_at = *expire;
+      if (const auto left = bgp::stale_seconds_left(*expire, o.polled_at); left > 0) {
+        rec.stale_seconds_left = left;
+      }
+    }
     // A copy, not a move: what lives until the next poll is then allocated
     // by this (the io) thread, away from the worker's parse garbage. Moved,
     // the sessions' strings and RIB lists would pin the worker's malloc
@@ -203,7 +209,7 @@ namespace {
 struct Schema
 {
   MetricsWriter writer;
-  MetricsWriter::MetricId state, established, uptime, flaps, prefixes;
+  MetricsWriter::MetricId state, established, uptime, flaps, prefixes, stale_left;
   MetricsWriter::MetricId up, duration, last_success, node_expected, node_established;
 
   Schema()
@@ -230,6 +236,11 @@ struct Schema
                  .add("bgpwatch_session_prefixes", MetricType::gauge,
                       "Prefixes from the peer, summed over its RIBs, by kind (received, accepted, active)")
                  .value();
+    stale_left = writer
+                   .add("bgpwatch_session_stale_routes_seconds_left", MetricType::gauge,
+                        "Seconds the router keeps the down session's routes as stale (graceful restart), as of "
+                        "its last poll; present only while it holds them")
+                   .value();
     up = writer.add("bgpwatch_router_up", MetricType::gauge, "1 if the router's last poll succeeded, else 0").value();
     duration =
       writer.add("bgpwatch_router_poll_duration_seconds", MetricType::gauge, "Duration of the router's last poll")
@@ -275,7 +286,8 @@ public:
   bool operator()(std::string& out)
   {
     const auto& sc = schema();
-    const MetricsWriter::MetricId families[] = {sc.state, sc.established, sc.uptime, sc.flaps, sc.prefixes};
+    const MetricsWriter::MetricId families[] = {sc.state,         sc.established, sc.uptime,
+                                                sc.flaps,         sc.prefixes,    sc.stale_left};
     while (m_family < std::size(families)) {
       if (!m_header_done) {
         out += sc.writer.header(families[m_family]);
@@ -321,6 +333,11 @@ private:
     case 3:
       if (s.flaps) {
         append_sample(out, name, labels, static_cast<double>(*s.flaps));
+      }
+      return;
+    case 5:
+      if (rec.stale_seconds_left) {
+        append_sample(out, name, labels, static_cast<double>(*rec.stale_seconds_left));
       }
       return;
     default:
@@ -459,6 +476,11 @@ namespace {
 // SPEC "Collector trust": the instant the session came up on our clock,
 // so a client compares it with its own. Null when the uptime is unknown or
 // longer than the time since the epoch (polled_at - uptime would overflow).
+nlohmann::json stale_json(const SessionRecord& rec)
+{
+  return rec.stale_routes_expire_at ? nlohmann::json(bgp::format_rfc3339(*rec.stale_routes_expire_at)) : nullptr;
+}
+
 nlohmann::json up_since_json(const bgp::Session& s, bgp::WallClock::time_point polled_at)
 {
   if (!s.uptime_seconds || *s.uptime_seconds < 0) {
@@ -516,6 +538,7 @@ public:
         auto sj = session_to_json(rec.latest);
         sj["poll_age_seconds"] = age;
         sj["up_since"] = up_since_json(rec.latest, polled_at);
+        sj["stale_routes_expire_at"] = stale_json(rec);
         nlohmann::json history = nlohmann::json::array();
         for (const auto& t : rec.history) {
           history.push_back(transition_json(t));
@@ -616,6 +639,11 @@ nlohmann::json CollectorState::node_json(const Node& node, bgp::WallClock::time_
       const auto o = std::find_if(observed.begin(), observed.end(),
                                   [&](const bgp::RouterObservation& r) { return r.router == v.expected.router; });
       session_j["up_since"] = o != observed.end() ? up_since_json(*primary, o->polled_at) : nlohmann::json(nullptr);
+      if (o != observed.end()) {
+        if (const auto expire = bgp::stale_routes_expire_at(*primary, o->polled_at)) {
+          session_j["stale_routes_expire_at"] = bgp::format_rfc3339(*expire);
+        }
+      }
     }
     sessions.push_back({{"router", v.expected.router},
                         {"address", v.expected.address.to_string()},

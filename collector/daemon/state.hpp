@@ -38,6 +38,11 @@ struct SessionRecord
   // `{router="…",…,node="…"}`: the session's metric labels, rendered when
   // the poll lands, not once per metric family per scrape.
   std::string metric_labels;
+  // When the router holds this down session's routes stale (graceful
+  // restart): their end (bgp::stale_routes_expire_at, judged at the poll)
+  // and the whole seconds left then; empty otherwise, and once they are 0.
+  std::optional<bgp::WallClock::time_point> stale_routes_expire_at;
+  std::optional<std::int64_t> stale_seconds_left;
 };
 
 // One router's sessions from one poll. Immutable once recorded: a response

@@ -100,7 +100,7 @@ const std::vector<OptionSpec>& option_table()
      }},
     {"--require", true, "R",
      "routes or established: routes (the default of check, wait-established and gate when the routers are "
-     "asked live) also needs End-of-RIB where graceful restart is negotiated (else an accepted prefix), no "
+     "asked live or through --collector) also needs End-of-RIB where graceful restart is negotiated (else an accepted prefix), no "
      "RIB restarting, and stops at once on a terminal state",
      [](GateCliOptions& o, const std::string& v) -> Expected<void, std::string> {
        auto r = bgp::parse_require(v);
@@ -314,14 +314,15 @@ Expected<GateCommandLine, std::string> parse_gate_command_line(GateCommand comma
   }
   if (!line.options.require) {
     // SPEC: routes is the default of check, wait-established and gate when
-    // the routers are asked live (the gate then asks their neighbor detail).
-    // Sources that carry no router neighbor detail (--replay, --collector,
-    // the node's own bird/wire view) default to established: under routes
-    // they could only ever say Unknown. status shows the sessions as they are.
+    // the routers' neighbor detail is at hand: asked live (the gate asks it
+    // per expected peer) or served by a collector (which fetches it for
+    // every peer, issue 14). Sources that carry none (--replay, the node's
+    // own bird/wire view) default to established: under routes they could
+    // only ever say Unknown. status shows the sessions as they are.
     const auto& o = line.options;
-    const bool live_router = (o.source == SourceKind::router || o.source == SourceKind::router_bird)
-                             && o.replays.empty() && !o.collector_url;
-    line.options.require = command != GateCommand::status && live_router ? bgp::Require::routes
+    const bool router_view = (o.source == SourceKind::router || o.source == SourceKind::router_bird)
+                             && o.replays.empty();
+    line.options.require = command != GateCommand::status && router_view ? bgp::Require::routes
                                                                           : bgp::Require::established;
   }
   const auto& o = line.options;

@@ -127,6 +127,15 @@ const ValueOption k_value_options[] = {
      o.min_uptime = *s;
      return {};
    }},
+  {"--critical-budget", "",
+   [](NrpeOptions& o, const std::string& v) -> Applied {
+     auto s = whole_seconds("--critical-budget", v);
+     if (!s) {
+       return Unexpected(s.error());
+     }
+     o.critical_budget = *s;
+     return {};
+   }},
   {"--family", "",
    [](NrpeOptions& o, const std::string& v) -> Applied {
      if (v != "ipv4" && v != "ipv6" && v != "both") {
@@ -232,7 +241,7 @@ std::string nrpe_usage(std::string_view program)
 {
   return "Usage: " + std::string(program)
          + " (--node N | --site S) [-w RANGE] [-c RANGE] [--warn-uptime D] [--min-uptime D]\n"
-           "       [--family ipv4|ipv6|both] [-t SECONDS] [--long] [--config FILE] [--collector URL]\n"
+           "       [--critical-budget D] [--family ipv4|ipv6|both] [-t SECONDS] [--long] [--config FILE] [--collector URL]\n"
            "       [--replay ROUTER=FILE]... [--now T] [-v] [-h] [-V]\n";
 }
 
@@ -248,6 +257,11 @@ std::string nrpe_help(std::string_view program)
            " -w, --warning RANGE  WARNING when the number of expected sessions not ready is\n"
            "                      outside RANGE ([@]start:end, Monitoring Plugins syntax)\n"
            " -c, --critical RANGE CRITICAL likewise (default 0: any session not ready)\n"
+           "                      A down session whose routes the router keeps stale\n"
+           "                      (graceful restart) is not counted: it is a WARNING\n"
+           "                      (\"routes kept for N s more on ROUTER\")\n"
+           "     --critical-budget D  CRITICAL when such routes go in less than D\n"
+           "                      (default 30s; 0: never)\n"
            "     --warn-uptime D  WARNING when an Established session is younger than D\n"
            "     --min-uptime D   a session younger than D is not ready\n"
            "     --family F       ipv4, ipv6 or both (default both)\n"

@@ -30,6 +30,7 @@ struct NrpeOptions
   bgp::Range critical{0.0, 0.0, false};            // -c, default "0"
   std::optional<std::chrono::seconds> warn_uptime; // --warn-uptime
   std::chrono::seconds min_uptime{0};              // --min-uptime
+  std::chrono::seconds critical_budget{30};        // --critical-budget: stale routes about to go
   std::string family = "both";                     // --family ipv4|ipv6|both
   std::chrono::milliseconds timeout{10'000};       // -t/--timeout (seconds or a duration)
   bool long_output = false;                        // --long: no 1024-byte cap

@@ -78,13 +78,18 @@ struct Totals
   std::size_t not_ready = 0;   // Readiness::not_ready
   std::size_t unknown = 0;     // Readiness::unknown
   std::size_t young = 0;       // ready but younger than --warn-uptime
+  std::size_t stale = 0;       // down, routes kept stale (not counted in not_ready)
+  std::optional<std::int64_t> min_stale_left; // over those
   std::optional<std::int64_t> min_uptime; // over Established sessions
   std::optional<std::uint64_t> flaps;     // sum over observed sessions that report it
 
-  void add(const bgp::SessionVerdict& v, const Thresholds& t)
+  void add(const bgp::SessionVerdict& v, const Thresholds& t, std::optional<std::int64_t> stale_left)
   {
     ++expected;
-    if (v.readiness == bgp::Readiness::not_ready) {
+    if (stale_left) {
+      ++stale;
+      min_stale_left = min_stale_left ? std::min(*min_stale_left, *stale_left) : *stale_left;
+    } else if (v.readiness == bgp::Readiness::not_ready) {
       ++not_ready;
     } else if (v.readiness == bgp::Readiness::unknown) {
       ++unknown;
@@ -228,7 +233,12 @@ void make_labels_unique(std::vector<PerfDatum>& perfdata)
   }
 }
 
-std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
+std::string stale_text(std::int64_t left, const std::string& router)
+{
+  return "routes kept for " + std::to_string(left) + " s more on " + router;
+}
+
+std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t, std::optional<std::int64_t> stale_left)
 {
   using bgp::Reason;
   const auto* s = first_observed(v);
@@ -307,6 +317,9 @@ std::string describe_session(const bgp::SessionVerdict& v, const Thresholds& t)
     what = "Unknown (clock skew: data stamped in the future)";
     break;
   }
+  if (stale_left) {
+    what += ", " + stale_text(*stale_left, v.expected.router);
+  }
   return session_prefix(v) + " " + what + flaps_suffix(v);
 }
 
@@ -332,20 +345,36 @@ CheckResult classify(const CheckInput& input, const Thresholds& thresholds)
   }
 
   std::vector<std::string> not_ready_lines;
+  // Routes kept stale: (seconds left, line), most urgent first; and per
+  // router the least time left, for the summary.
+  std::vector<std::pair<std::int64_t, std::string>> stale_lines;
+  std::map<std::string, std::int64_t> stale_by_router;
   std::vector<std::string> young_lines;
   std::vector<std::string> unknown_lines;
   std::map<std::string, std::size_t> unreadable_sessions; // router -> count
   const bool site = input.mode == CheckMode::site;
 
   for (const auto& nv : input.nodes) {
-    for (const auto& v : nv.verdict.sessions) {
-      total.add(v, thresholds);
+    for (std::size_t i = 0; i < nv.verdict.sessions.size(); ++i) {
+      const auto& v = nv.verdict.sessions[i];
+      std::optional<std::int64_t> stale_left;
+      if (i < nv.stale_seconds_left.size() && nv.stale_seconds_left[i] && *nv.stale_seconds_left[i] > 0
+          && v.readiness == bgp::Readiness::not_ready && v.reason == bgp::Reason::not_established) {
+        stale_left = nv.stale_seconds_left[i];
+      }
+      total.add(v, thresholds, stale_left);
       if (!per_router.contains(v.expected.router)) {
         router_order.push_back(v.expected.router);
       }
-      per_router[v.expected.router].add(v, thresholds);
+      per_router[v.expected.router].add(v, thresholds, stale_left);
       const std::string prefix = site ? nv.node + " " : "";
-      if (v.readiness == bgp::Readiness::not_ready) {
+      if (stale_left) {
+        stale_lines.emplace_back(*stale_left, prefix + describe_session(v, thresholds, stale_left));
+        auto [it, fresh] = stale_by_router.try_emplace(v.expected.router, *stale_left);
+        if (!fresh) {
+          it->second = std::min(it->second, *stale_left);
+        }
+      } else if (v.readiness == bgp::Readiness::not_ready) {
         not_ready_lines.push_back(prefix + describe_session(v, thresholds));
       } else if (v.readiness == bgp::Readiness::unknown) {
         if (v.reason == bgp::Reason::router_unreadable) {
@@ -367,8 +396,13 @@ CheckResult classify(const CheckInput& input, const Thresholds& thresholds)
   } else if (thresholds.warning && thresholds.warning->alerts(not_ready)) {
     state = worst(state, PluginState::warning);
   }
-  if (total.young > 0 || !input.unknown_peers.empty()) {
+  if (total.young > 0 || !input.unknown_peers.empty() || total.stale > 0) {
     state = worst(state, PluginState::warning);
+  }
+  // Graceful restart keeps the routes, for a while: CRITICAL when the
+  // router withdraws them in less than --critical-budget.
+  if (total.min_stale_left && *total.min_stale_left < thresholds.critical_budget.count()) {
+    state = worst(state, PluginState::critical);
   }
   // Unknown only decides when nothing known is worse: a down session with
   // one router unreadable is still CRITICAL (SPEC).
@@ -402,6 +436,19 @@ CheckResult classify(const CheckInput& input, const Thresholds& thresholds)
       summary += ", " + count_text(total.young) + " up < " + duration_text(*thresholds.warn_uptime);
     }
   }
+  if (!stale_by_router.empty()) {
+    // Routers in the check's order: "routes kept for 75 s more on cr1-eqiad,
+    // 80 s more on cr2-eqiad" (the least time left per router).
+    std::string kept;
+    for (const auto& name : router_order) {
+      const auto it = stale_by_router.find(name);
+      if (it == stale_by_router.end()) {
+        continue;
+      }
+      kept += kept.empty() ? stale_text(it->second, name) : ", " + std::to_string(it->second) + " s more on " + name;
+    }
+    summary += ", " + kept;
+  }
   if (!input.unknown_peers.empty()) {
     summary += ", " + plural(input.unknown_peers.size(), "unknown peer", "unknown peers");
   }
@@ -416,6 +463,11 @@ CheckResult classify(const CheckInput& input, const Thresholds& thresholds)
 
   // Long output, most severe first.
   for (auto& l : not_ready_lines) {
+    result.details.push_back(sanitize_text(l));
+  }
+  std::stable_sort(stale_lines.begin(), stale_lines.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [left, l] : stale_lines) {
     result.details.push_back(sanitize_text(l));
   }
   for (const auto& p : input.unknown_peers) {
@@ -454,6 +506,16 @@ CheckResult classify(const CheckInput& input, const Thresholds& thresholds)
                              thresholds.warn_uptime ? std::to_string(thresholds.warn_uptime->count()) + ":" : "", "",
                              "0", ""});
   result.perfdata.push_back({"flaps", value_or_u(total.flaps), "c", "", "", "0", ""});
+  if (total.stale > 0) {
+    // Only while a router keeps routes stale (graceful restart): sessions
+    // down with their routes kept, and the least time left.
+    result.perfdata.push_back({"routes_stale", count_text(total.stale), "", "", "", "0", count_text(total.expected)});
+    result.perfdata.push_back({"stale_budget", std::to_string(*total.min_stale_left), "s", "",
+                               thresholds.critical_budget.count() > 0
+                                 ? std::to_string(thresholds.critical_budget.count()) + ":"
+                                 : "",
+                               "0", ""});
+  }
   if (site) {
     result.perfdata.push_back({"unknown_peers", count_text(input.unknown_peers.size()), "", "", "", "0", ""});
     for (const auto& name : router_order) {

@@ -32,6 +32,10 @@ struct Thresholds
   // --min-uptime (also given to bgp::evaluate): only used to explain
   // too_young sessions in the long output.
   std::chrono::seconds min_uptime{0};
+  // --critical-budget: a session whose routes the router keeps stale
+  // (graceful restart) is a WARNING, a CRITICAL once fewer seconds than
+  // this are left before the router withdraws them. 0: never CRITICAL.
+  std::chrono::seconds critical_budget{30};
 };
 
 enum class CheckMode : std::uint8_t { node, site };
@@ -40,6 +44,12 @@ struct NodeVerdict
 {
   std::string node;
   bgp::Verdict verdict;
+  // Per verdict.sessions (same index; shorter means none): for a session
+  // that is down (not_established) while its router still keeps its routes
+  // stale, the whole seconds left then (> 0; bgp::stale_routes_expire_at
+  // judged at the check's now). Such a session does not count as not ready
+  // for -w/-c: it is a WARNING, or CRITICAL under --critical-budget.
+  std::vector<std::optional<std::int64_t>> stale_seconds_left;
 };
 
 // Site mode: a router peer in the site's AS that matches no known node
@@ -123,7 +133,9 @@ std::string sanitize_text(std::string_view text);
 void make_labels_unique(std::vector<PerfDatum>& perfdata);
 
 // The long-output line of one session: "cr2-eqiad ipv6 2620:0:861:103:10:64:32:23
-// Active for 41s, 3 flaps".
-std::string describe_session(const bgp::SessionVerdict& verdict, const Thresholds& thresholds);
+// Active for 41s, 3 flaps"; with `stale_left`: "… Active for 45s, routes kept
+// for 75 s more on cr1-eqiad, 3 flaps".
+std::string describe_session(const bgp::SessionVerdict& verdict, const Thresholds& thresholds,
+                             std::optional<std::int64_t> stale_left = std::nullopt);
 
 } // namespace bgpwatch::collector

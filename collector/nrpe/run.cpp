@@ -1,6 +1,8 @@
 // collector/nrpe/run.cpp: see nrpe_run.hpp.
 #include "collector/nrpe/run.hpp"
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace bgpwatch::collector {
@@ -36,6 +38,28 @@ std::vector<RouterStatus> statuses(const std::vector<bgp::RouterObservation>& ob
 
 } // namespace
 
+std::vector<std::optional<std::int64_t>> stale_budgets(const bgp::Verdict& verdict,
+                                                       const std::vector<bgp::RouterObservation>& observations,
+                                                       bgp::WallClock::time_point now)
+{
+  std::vector<std::optional<std::int64_t>> out;
+  for (const auto& v : verdict.sessions) {
+    std::optional<std::int64_t> left;
+    const auto* s = v.primary();
+    const auto o = std::find_if(observations.begin(), observations.end(),
+                                [&](const bgp::RouterObservation& r) { return r.router == v.expected.router; });
+    if (s != nullptr && o != observations.end() && o->readable && v.reason == bgp::Reason::not_established) {
+      if (const auto expire = bgp::stale_routes_expire_at(*s, o->polled_at)) {
+        if (const auto n = bgp::stale_seconds_left(*expire, now); n > 0) {
+          left = n;
+        }
+      }
+    }
+    out.push_back(left);
+  }
+  return out;
+}
+
 Thresholds thresholds_from(const NrpeOptions& options)
 {
   Thresholds t;
@@ -43,6 +67,7 @@ Thresholds thresholds_from(const NrpeOptions& options)
   t.critical = options.critical;
   t.warn_uptime = options.warn_uptime;
   t.min_uptime = options.min_uptime;
+  t.critical_budget = options.critical_budget;
   return t;
 }
 
@@ -131,6 +156,20 @@ CheckResult run_nrpe_check(const NrpeOptions& options, NrpeContext& ctx)
     add_routers(routers, seen, site->routers);
   }
 
+  // The stale-route budget needs the routers' neighbor detail (issue 14):
+  // a node's expected peers one by one, like the gate; a site's as one
+  // whole-table RPC per router (sources that cannot, ignore it).
+  if (site != nullptr) {
+    ctx.source.want_all_neighbor_detail();
+  } else {
+    std::map<std::string, std::vector<bgp::Address>> peers;
+    for (const auto& list : expected) {
+      for (const auto& e : list) {
+        peers[e.router].push_back(e.address);
+      }
+    }
+    ctx.source.want_neighbor_detail(std::move(peers));
+  }
   std::vector<bgp::RouterObservation> observations;
   if (!routers.empty()) {
     ctx.waiting_for(ctx.source.describe() + " (" + router_names(routers) + ")");
@@ -147,6 +186,7 @@ CheckResult run_nrpe_check(const NrpeOptions& options, NrpeContext& ctx)
     NodeVerdict nv;
     nv.node = nodes[i].name;
     nv.verdict = bgp::evaluate(expected[i], observations, ctx.now, gate);
+    nv.stale_seconds_left = stale_budgets(nv.verdict, observations, ctx.now);
     input.nodes.push_back(std::move(nv));
   }
   if (site != nullptr) {

@@ -29,6 +29,13 @@ struct NrpeContext
 
 Thresholds thresholds_from(const NrpeOptions& options);
 
+// Per verdict.sessions: the whole seconds left at `now` of a down
+// (not_established) session's stale routes on its router (graceful
+// restart, bgp::stale_routes_expire_at from its router's poll), or empty.
+std::vector<std::optional<std::int64_t>> stale_budgets(const bgp::Verdict& verdict,
+                                                       const std::vector<bgp::RouterObservation>& observations,
+                                                       bgp::WallClock::time_point now);
+
 // The check. Errors before any verdict (unknown node or site, inventory
 // failure) come back as an UNKNOWN CheckResult saying what failed.
 CheckResult run_nrpe_check(const NrpeOptions& options, NrpeContext& context);

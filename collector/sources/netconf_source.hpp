@@ -16,6 +16,14 @@ public:
   std::vector<bgp::RouterObservation> poll(const std::vector<RouterConfig>& routers,
                                            SteadyClock::time_point deadline) override;
   std::string describe() const override;
+  void want_neighbor_detail(std::map<std::string, std::vector<bgp::Address>> peers) override
+  {
+    m_poller.set_neighbor_detail(std::move(peers));
+  }
+  void want_all_neighbor_detail() override
+  {
+    m_poller.set_collector_detail(DetailPolicy{1, 0}); // the whole table on every poll
+  }
 
   Poller& poller() noexcept
   {

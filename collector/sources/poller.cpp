@@ -65,6 +65,12 @@ struct Poller::RouterState
   std::string last_error;
   // How long its last poll took (-1: never polled): the slowest go first.
   std::atomic<std::int64_t> last_ms{-1};
+  // The collector's neighbor detail (set_collector_detail): the sessions of
+  // the last poll with their detail merged, and when the table was last
+  // read whole.
+  std::vector<bgp::Session> detail_previous;
+  bool have_full_detail = false;
+  unsigned polls_since_full = 0;
 };
 
 std::chrono::milliseconds backoff_delay(const Backoff& backoff, unsigned failures, double jitter)
@@ -247,6 +253,7 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
   };
   auto record_failure = [&](const std::string& error) {
     ++state.failures;
+    state.have_full_detail = false; // a new session starts with the whole table
     const auto delay = backoff_delay(m_backoff, state.failures, random_unit());
     state.next_attempt = SteadyClock::now() + delay;
     if (state.last_error.empty()) {
@@ -333,29 +340,77 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
     // on the same session, by the same deadline. A detail that cannot be
     // read leaves its sessions without detail (unknown under routes), it
     // does not make the router unreadable: the summary was read.
+    // One <get-bgp-neighbor-information> on this session: its peers, or
+    // empty (logged at debug) when it could not be read.
+    auto ask_detail = [&](const std::string& rpc, const std::string& what) -> std::optional<std::vector<bgp::Session>> {
+      auto neighbor = state.client->rpc(rpc, deadline);
+      if (!neighbor) {
+        spdlog::debug("router={} peer={} no neighbor detail: {}", router.name, what, neighbor.error().message);
+        return std::nullopt;
+      }
+      auto parsed = [&] {
+        m_parse_slots.acquire();
+        struct Release
+        {
+          std::counting_semaphore<256>& slots;
+          ~Release()
+          {
+            slots.release();
+          }
+        } release{m_parse_slots};
+        return bgp::parse_junos_neighbor_xml(*neighbor);
+      }();
+      if (!parsed) {
+        spdlog::debug("router={} peer={} unparsable neighbor detail: {}", router.name, what,
+                      parsed.error().to_string());
+        return std::nullopt;
+      }
+      return std::move(parsed->sessions);
+    };
     if (const auto wanted = m_neighbor_detail.find(router.name); wanted != m_neighbor_detail.end()) {
       std::vector<bgp::Session> detail;
       for (const auto& address : wanted->second) {
         const std::string rpc = "<get-bgp-neighbor-information><neighbor-address>" + address.to_string()
                                 + "</neighbor-address></get-bgp-neighbor-information>";
-        auto neighbor = state.client->rpc(rpc, deadline);
-        if (!neighbor) {
-          spdlog::debug("router={} peer={} no neighbor detail: {}", router.name, address.to_string(),
-                        neighbor.error().message);
-          if (!state.client->usable()) {
-            break;
-          }
-          continue;
+        ++m_detail_peer_rpcs;
+        if (auto peers = ask_detail(rpc, address.to_string())) {
+          detail.insert(detail.end(), peers->begin(), peers->end());
+        } else if (!state.client->usable()) {
+          break;
         }
-        auto parsed = bgp::parse_junos_neighbor_xml(*neighbor);
-        if (!parsed) {
-          spdlog::debug("router={} peer={} unparsable neighbor detail: {}", router.name, address.to_string(),
-                        parsed.error().to_string());
-          continue;
-        }
-        detail.insert(detail.end(), parsed->sessions.begin(), parsed->sessions.end());
       }
       bgp::merge_neighbor_detail(summary->sessions, detail);
+    } else if (m_collector_detail) {
+      // The collector: the whole table now and then, the moving peers in
+      // between (detail_plan.hpp). A detail that cannot be read leaves its
+      // sessions without it (Unknown under --require routes), nothing more.
+      auto plan = plan_detail(summary->sessions, state.detail_previous, state.have_full_detail,
+                              state.polls_since_full, polled_at, *m_collector_detail);
+      if (plan.full) {
+        ++m_detail_full_rpcs;
+        state.have_full_detail = false;
+        if (auto peers = ask_detail("<get-bgp-neighbor-information/>", "*")) {
+          bgp::merge_neighbor_detail(summary->sessions, *peers);
+          state.have_full_detail = true;
+          state.polls_since_full = 0;
+        }
+      } else {
+        ++state.polls_since_full;
+        bgp::merge_neighbor_detail(summary->sessions, plan.carry);
+        std::vector<bgp::Session> detail;
+        for (const auto& address : plan.ask) {
+          const std::string rpc = "<get-bgp-neighbor-information><neighbor-address>" + address.to_string()
+                                  + "</neighbor-address></get-bgp-neighbor-information>";
+          ++m_detail_peer_rpcs;
+          if (auto peers = ask_detail(rpc, address.to_string())) {
+            detail.insert(detail.end(), peers->begin(), peers->end());
+          } else if (!state.client->usable()) {
+            break;
+          }
+        }
+        bgp::merge_neighbor_detail(summary->sessions, detail);
+      }
+      state.detail_previous = summary->sessions;
     }
     state.failures = 0;
     state.last_error.clear();

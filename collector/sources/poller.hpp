@@ -9,6 +9,7 @@
 
 #include "bgp/readiness.hpp"
 #include "collector/config/config.hpp"
+#include "collector/sources/detail_plan.hpp"
 #include "collector/sources/state_source.hpp"
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <semaphore>
 #include <string>
 #include <vector>
@@ -74,6 +76,25 @@ public:
     m_neighbor_detail = std::move(peers);
   }
 
+  // The collector's neighbor detail (detail_plan.hpp): after each summary,
+  // the whole table or the peers whose facts can have moved, the rest
+  // carried from the previous poll. Call before the first poll.
+  void set_collector_detail(DetailPolicy policy)
+  {
+    m_collector_detail = policy;
+  }
+
+  // Neighbor-detail RPCs sent so far (whole-table and per-peer), for the
+  // cost figures (tests/bench).
+  std::uint64_t detail_full_rpcs() const noexcept
+  {
+    return m_detail_full_rpcs.load();
+  }
+  std::uint64_t detail_peer_rpcs() const noexcept
+  {
+    return m_detail_peer_rpcs.load();
+  }
+
   // SSH sessions opened so far (persistent sessions: stays at the number
   // of routers while they are healthy).
   std::uint64_t sessions_opened() const noexcept
@@ -94,6 +115,9 @@ private:
   std::map<std::string, std::shared_ptr<RouterState>> m_routers;
   std::atomic<std::uint64_t> m_sessions_opened{0};
   std::map<std::string, std::vector<bgp::Address>> m_neighbor_detail;
+  std::optional<DetailPolicy> m_collector_detail;
+  std::atomic<std::uint64_t> m_detail_full_rpcs{0};
+  std::atomic<std::uint64_t> m_detail_peer_rpcs{0};
   // Parsing is CPU only and the biggest transient allocation of a poll (a
   // DOM of a 2,000-peer reply is several MB): at most one parse per core at
   // once, however many replies arrive together (all routers at start-up).

@@ -48,6 +48,12 @@ public:
   {
     (void)peers;
   }
+  // The same for every peer of every router polled: one whole-table
+  // <get-bgp-neighbor-information> per router after its summary (the
+  // NRPE site check). A source that cannot ignores it.
+  virtual void want_all_neighbor_detail()
+  {
+  }
 };
 
 // The node's own view (BIRD control sockets, BGP on the wire). Sessions have

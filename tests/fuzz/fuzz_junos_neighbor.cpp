@@ -9,6 +9,7 @@
 #include "bgp/detect.hpp"
 #include "bgp/junos_neighbor.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -56,6 +57,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           }
         }
       }
+    }
+  }
+  // merge_neighbor_detail (the collector merges whole tables, indexed by
+  // address): every peer of a table merges into a copy of itself with the
+  // detail cleared, and peers whose state moved never do.
+  auto summary = result->sessions;
+  for (std::size_t i = 0; i < summary.size(); ++i) {
+    summary[i].has_detail = false;
+    if (i % 3 == 2) {
+      summary[i].state = summary[i].state == SessionState::idle ? SessionState::active : SessionState::idle;
+    }
+  }
+  const auto merged = merge_neighbor_detail(summary, result->sessions);
+  if (merged > summary.size()) {
+    __builtin_trap();
+  }
+  for (std::size_t i = 0; i < summary.size(); ++i) {
+    if (i % 3 == 2 && summary[i].has_detail
+        && std::none_of(result->sessions.begin(), result->sessions.end(), [&](const Session& d) {
+             return d.address == summary[i].address && d.state == summary[i].state;
+           })) {
+      __builtin_trap(); // merged from a peer in another state
     }
   }
   return 0;

@@ -23,11 +23,19 @@ def router(name):
     return {"name": name, "site": "eqiad", "polled": True, "ok": True, "error": None,
             "polled_at": "@now-2", "poll_age_seconds": 2.0}
 def session(router, address, family):
+    # With the neighbor detail a real collector serves (issue 14): --collector
+    # defaults to --require routes, so the healthy reply has End-of-RIB in.
+    nlri = "inet-unicast" if family == "ipv4" else "inet6-unicast"
     return {"router": router, "site": "eqiad", "address": address, "family": family, "peer_as": 64601,
             "state": "Established", "uptime_seconds": 60, "flaps": 1, "input_messages": 10,
             "output_messages": 10, "output_queue": 0, "description": None, "node": "kubernetes1003.eqiad.wmnet",
             "ribs": [{"name": "inet.0" if family == "ipv4" else "inet6.0", "active": 1, "received": 1,
-                      "accepted": 1, "damped": 0}], "source": "collector", "up_since": "@now-62"}
+                      "accepted": 1, "damped": 0, "state": "BGP restart is complete"}],
+            "source": "collector", "up_since": "@now-62",
+            "last_state": "OpenConfirm", "last_error": "None", "peer_flags": ["Sync"],
+            "options": ["Preference", "GracefulRestart"], "restart_time_received": 120, "stale_route_time": 300,
+            "restart_negotiated": [nlri], "end_of_rib_received": [nlri], "end_of_rib_sent": [nlri],
+            "restart_flags_received": "Notification", "stale_routes_expire_at": None}
 doc = {"now": "@now", "routers": [router("cr1-eqiad"), router("cr2-eqiad")], "sessions": [
     session(r, a, f) for r in ("cr1-eqiad", "cr2-eqiad")
     for a, f in (("10.64.32.23", "ipv4"), ("2620:0:861:103:10:64:32:23", "ipv6"))]}

@@ -340,3 +340,62 @@ TEST_CASE("collector state: the node view judges with max_age")
   CHECK(old["sessions"][0]["reason"] == "stale");
 }
 
+
+TEST_CASE("collector state: the stale-route budget in metrics, /v1/sessions and /v1/nodes")
+{
+  CollectorState st;
+  st.set_config(config());
+  st.set_nodes({node1003()});
+  // Down for 45 s with a 120 s restart time: the router keeps the routes
+  // 75 s more. The IPv6 session is down without graceful restart.
+  auto down = session("10.64.32.23", bgp::SessionState::active, 45, 3);
+  down.has_detail = true;
+  down.restart_time_received = 120;
+  down.restart_negotiated = std::vector<std::string>{"inet-unicast"};
+  auto no_gr = session("2620:0:861:103:10:64:32:23", bgp::SessionState::active, 45, 3);
+  no_gr.has_detail = true;
+  no_gr.restart_negotiated = std::vector<std::string>{};
+  st.record(ok("cr1-eqiad", {down, no_gr}), std::chrono::milliseconds(250));
+  const auto m = st.metrics();
+  const std::string l4 =
+    R"({router="cr1-eqiad",site="eqiad",peer="10.64.32.23",family="ipv4",peer_as="64601",node="kubernetes1003.eqiad.wmnet"})";
+  CHECK(has_line(m, "bgpwatch_session_stale_routes_seconds_left" + l4 + " 75"));
+  CHECK(has_line(m, "# TYPE bgpwatch_session_stale_routes_seconds_left gauge"));
+  // Only while the router holds stale routes: one sample, the IPv4 one.
+  std::size_t samples = 0;
+  for (std::size_t at = m.find("\nbgpwatch_session_stale_routes_seconds_left{"); at != std::string::npos;
+       at = m.find("\nbgpwatch_session_stale_routes_seconds_left{", at + 1)) {
+    ++samples;
+  }
+  CHECK(samples == 1);
+  // The family sits with the session families, before the router ones.
+  CHECK(m.find("# HELP bgpwatch_session_stale_routes_seconds_left") < m.find("# HELP bgpwatch_router_up"));
+  CHECK(m.find("# HELP bgpwatch_session_prefixes") < m.find("# HELP bgpwatch_session_stale_routes_seconds_left"));
+
+  const auto sessions = st.sessions_json(bgp::WallClock::time_point(std::chrono::seconds(1795920005)));
+  REQUIRE(sessions["sessions"].size() == 2);
+  CHECK(sessions["sessions"][0]["stale_routes_expire_at"] == "2026-11-29T02:41:15Z");
+  CHECK(sessions["sessions"][0]["restart_time_received"] == 120);
+  CHECK(sessions["sessions"][1]["stale_routes_expire_at"].is_null());
+  const auto back = session_from_json(sessions["sessions"][0]);
+  REQUIRE(back.has_value());
+  CHECK(back->has_detail);
+  CHECK(back->restart_time_received == 120u);
+
+  const auto node = st.node_json(node1003(), bgp::WallClock::time_point(std::chrono::seconds(1795920005)),
+                                 std::chrono::seconds(30));
+  REQUIRE(node["sessions"].size() == 4);
+  bool seen = false;
+  for (const auto& s : node["sessions"]) {
+    if (s["router"] == "cr1-eqiad" && s["family"] == "ipv4") {
+      CHECK(s["session"]["stale_routes_expire_at"] == "2026-11-29T02:41:15Z");
+      seen = true;
+    }
+  }
+  CHECK(seen);
+
+  // Budget spent at the next poll: the sample goes, the JSON keeps the past end.
+  down.uptime_seconds = 125;
+  st.record(ok("cr1-eqiad", {down, no_gr}, 1795920080), std::chrono::milliseconds(250));
+  CHECK(st.metrics().find("bgpwatch_session_stale_routes_seconds_left{") == std::string::npos);
+}

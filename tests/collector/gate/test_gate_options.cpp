@@ -287,3 +287,38 @@ TEST_CASE("gate options: one aligned option column")
     CHECK(lines >= 12);
   }
 }
+
+TEST_CASE("gate options: --require defaults to routes where the router's neighbor detail is at hand")
+{
+  using bgp::Require;
+  struct Case
+  {
+    GateCommand command;
+    std::vector<std::string> args;
+    Require want;
+  };
+  const std::vector<Case> cases = {
+    {GateCommand::check, {"--node", "k"}, Require::routes},
+    {GateCommand::wait_established, {"--node", "k", "--since", "none"}, Require::routes},
+    // The collector serves every peer's neighbor detail (issue 14).
+    {GateCommand::check, {"--node", "k", "--collector", "http://127.0.0.1:9179"}, Require::routes},
+    {GateCommand::wait_established, {"--node", "k", "--since", "none", "--collector", "http://127.0.0.1:9179"},
+     Require::routes},
+    {GateCommand::check, {"--node", "k", "--replay", "cr1-eqiad=a.xml"}, Require::established},
+    {GateCommand::check, {"--source", "bird"}, Require::established},
+    {GateCommand::status, {"--node", "k"}, Require::established},
+    {GateCommand::status, {"--node", "k", "--collector", "http://127.0.0.1:9179"}, Require::established},
+    {GateCommand::check, {"--node", "k", "--collector", "http://127.0.0.1:9179", "--require", "established"},
+     Require::established},
+  };
+  for (const auto& c : cases) {
+    std::string joined;
+    for (const auto& a : c.args) {
+      joined += a + " ";
+    }
+    CAPTURE(joined);
+    auto r = parse(c.command, c.args);
+    REQUIRE(r);
+    CHECK(r->options.require == std::optional<Require>(c.want));
+  }
+}

@@ -2,6 +2,7 @@
 // (pure) and output format: golden lines, the 1024-byte cap, perfdata label
 // uniqueness and '|' stripping (Monitoring Plugins Development Guidelines).
 #include "collector/nrpe/plugin.hpp"
+#include "collector/nrpe/run.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -382,9 +383,9 @@ TEST_CASE("nrpe site mode: cordoned nodes, unknown peers, per-router perfdata")
   in.mode = CheckMode::site;
   in.target = "eqiad";
   in.routers = {{"cr1-eqiad", true, ""}, {"cr2-eqiad", true, ""}};
-  NodeVerdict a{"kubernetes1003.eqiad.wmnet", {}};
+  NodeVerdict a{"kubernetes1003.eqiad.wmnet", {}, {}};
   a.verdict.sessions = {make(k_up1, "kubernetes1003.eqiad.wmnet"), make(k_up3, "kubernetes1003.eqiad.wmnet")};
-  NodeVerdict b{"kubernetes1004.eqiad.wmnet", {}};
+  NodeVerdict b{"kubernetes1004.eqiad.wmnet", {}, {}};
   b.verdict.sessions = {
     make({"cr1-eqiad", "10.64.32.24", Readiness::ready, Reason::ready, SessionState::established, 500, 0},
          "kubernetes1004.eqiad.wmnet"),
@@ -454,4 +455,103 @@ TEST_CASE("nrpe output does not depend on LC_NUMERIC")
   std::setlocale(LC_NUMERIC, saved.c_str());
   CHECK(before == after);
   CHECK(before.find("not_ready=1;0.5;1.5;0;2") != std::string::npos);
+}
+
+TEST_CASE("nrpe stale routes: WARNING while a router keeps them, CRITICAL under --critical-budget")
+{
+  const RenderOptions capped;
+  const Sv down1{"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::not_established, SessionState::active, 45, 3};
+  const Sv down3{"cr2-eqiad", "10.64.32.23", Readiness::not_ready, Reason::not_established, SessionState::active, 44, 3};
+  auto with_budget = [](CheckInput in, std::vector<std::optional<std::int64_t>> left) {
+    in.nodes[0].stale_seconds_left = std::move(left);
+    return in;
+  };
+  SECTION("one router keeps the routes 75 s more: WARNING, not counted as not ready")
+  {
+    const auto r = classify(with_budget(node_input({down1, k_up2, k_up3, k_up4}), {75, {}, {}, {}}), Thresholds{});
+    CHECK(r.state == PluginState::warning);
+    CHECK(render_plugin_output(r, capped)
+          == "BGPWATCH WARNING - kubernetes1003.eqiad.wmnet: 3/4 sessions established, routes kept for 75 s more on "
+             "cr1-eqiad | established=3;;;0;4 not_ready=0;;0;0;4 unknown=0;;;0;4 min_uptime=7200s;;;0 flaps=4c;;;0 "
+             "routes_stale=1;;;0;4 stale_budget=75s;;30:;0\n"
+             "cr1-eqiad ipv4 10.64.32.23 Active for 45s, routes kept for 75 s more on cr1-eqiad, 3 flaps\n");
+  }
+  SECTION("both routers, one under the 30 s budget: CRITICAL, the most urgent first")
+  {
+    const auto r =
+      classify(with_budget(node_input({down1, k_up2, down3, k_up4}), {75, {}, 29, {}}), Thresholds{});
+    CHECK(r.state == PluginState::critical);
+    CHECK(render_plugin_output(r, capped)
+          == "BGPWATCH CRITICAL - kubernetes1003.eqiad.wmnet: 2/4 sessions established, routes kept for 75 s more on "
+             "cr1-eqiad, 29 s more on cr2-eqiad | established=2;;;0;4 not_ready=0;;0;0;4 unknown=0;;;0;4 "
+             "min_uptime=7300s;;;0 flaps=6c;;;0 routes_stale=2;;;0;4 stale_budget=29s;;30:;0\n"
+             "cr2-eqiad ipv4 10.64.32.23 Active for 44s, routes kept for 29 s more on cr2-eqiad, 3 flaps\n"
+             "cr1-eqiad ipv4 10.64.32.23 Active for 45s, routes kept for 75 s more on cr1-eqiad, 3 flaps\n");
+  }
+  SECTION("--critical-budget 0: never CRITICAL for the budget; 90s: 75 s left is CRITICAL")
+  {
+    Thresholds never;
+    never.critical_budget = std::chrono::seconds(0);
+    const auto in = with_budget(node_input({down1, k_up2, down3, k_up4}), {75, {}, 1, {}});
+    const auto r = classify(in, never);
+    CHECK(r.state == PluginState::warning);
+    CHECK(r.perfdata.back().to_string() == "stale_budget=1s;;;0");
+    Thresholds wide;
+    wide.critical_budget = std::chrono::seconds(90);
+    CHECK(classify(with_budget(node_input({down1, k_up2, k_up3, k_up4}), {75, {}, {}, {}}), wide).state
+          == PluginState::critical);
+  }
+  SECTION("a session down without stale routes stays not ready: CRITICAL under -c 0, no stale perfdata")
+  {
+    const auto r = classify(with_budget(node_input({down1, k_up2, down3, k_up4}), {75, {}, {}, {}}), Thresholds{});
+    CHECK(r.state == PluginState::critical);
+    CHECK(render_plugin_output(r, capped)
+          == "BGPWATCH CRITICAL - kubernetes1003.eqiad.wmnet: 2/4 sessions established, 1 not ready, routes kept for "
+             "75 s more on cr1-eqiad | established=2;;;0;4 not_ready=1;;0;0;4 unknown=0;;;0;4 min_uptime=7300s;;;0 "
+             "flaps=6c;;;0 routes_stale=1;;;0;4 stale_budget=75s;;30:;0\n"
+             "cr2-eqiad ipv4 10.64.32.23 Active for 44s, 3 flaps\n"
+             "cr1-eqiad ipv4 10.64.32.23 Active for 45s, routes kept for 75 s more on cr1-eqiad, 3 flaps\n");
+  }
+  SECTION("a budget on a session that is not plainly down is ignored (terminal, Established)")
+  {
+    const Sv torn{"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::terminal_prefix_limit, SessionState::idle,
+                  45, 3};
+    const auto r = classify(with_budget(node_input({torn, k_up2, k_up3, k_up4}), {75, 60, {}, {}}), Thresholds{});
+    CHECK(r.state == PluginState::critical);
+    CHECK(r.summary == "kubernetes1003.eqiad.wmnet: 3/4 sessions established, 1 not ready");
+  }
+}
+
+TEST_CASE("nrpe stale routes: stale_budgets from the router's poll and the check's now")
+{
+  const auto polled = bgp::WallClock::time_point(std::chrono::seconds(1795920000));
+  bgp::RouterObservation cr1;
+  cr1.router = "cr1-eqiad";
+  cr1.readable = true;
+  cr1.polled_at = polled;
+  bgp::Session s;
+  s.router = "cr1-eqiad";
+  s.address = addr("10.64.32.23");
+  s.state = SessionState::active;
+  s.uptime_seconds = 45; // down since polled - 45 s
+  s.has_detail = true;
+  s.restart_time_received = 120;
+  s.restart_negotiated = std::vector<std::string>{"inet-unicast"};
+  cr1.sessions = {s};
+  bgp::Verdict verdict;
+  bgp::SessionVerdict v = make({"cr1-eqiad", "10.64.32.23", Readiness::not_ready, Reason::not_established,
+                                SessionState::active, 45});
+  v.observed = {s};
+  verdict.sessions = {v, make(k_up2)};
+  const std::vector<bgp::RouterObservation> obs{cr1};
+  // Judged 2 s after the poll: 120 - 45 - 2 = 73 s left.
+  auto left = stale_budgets(verdict, obs, polled + std::chrono::seconds(2));
+  REQUIRE(left.size() == 2);
+  CHECK(left[0] == std::optional<std::int64_t>(73));
+  CHECK_FALSE(left[1].has_value());
+  // Spent: nothing.
+  CHECK_FALSE(stale_budgets(verdict, obs, polled + std::chrono::seconds(80))[0].has_value());
+  // No graceful restart negotiated: the routes went with the session.
+  verdict.sessions[0].observed[0].restart_negotiated = std::vector<std::string>{};
+  CHECK_FALSE(stale_budgets(verdict, obs, polled)[0].has_value());
 }
