@@ -197,6 +197,11 @@ public:
     return "collector " + m_url_text;
   }
 
+  SourceInfo info() const override
+  {
+    return {bgp::Source::collector, describe(), {{"collector_url", {m_url_text}, false}}};
+  }
+
 private:
   std::vector<bgp::RouterObservation> fail_all(const std::vector<RouterConfig>& routers, const std::string& error)
   {
@@ -389,6 +394,7 @@ std::vector<bgp::RouterObservation> observations_from_collector(std::string_view
     } else {
       o.readable = true;
       for (auto& [session, up_since] : sessions[r.name]) {
+        session.source = bgp::Source::collector;
         o.sessions.push_back(std::move(session));
         const auto& s = o.sessions.back();
         // polled_at - uptime must not overflow (nanosecond system_clock):

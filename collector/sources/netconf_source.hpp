@@ -16,6 +16,7 @@ public:
   std::vector<bgp::RouterObservation> poll(const std::vector<RouterConfig>& routers,
                                            SteadyClock::time_point deadline) override;
   std::string describe() const override;
+  SourceInfo info() const override;
 
   Poller& poller() noexcept
   {

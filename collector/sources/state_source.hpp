@@ -7,6 +7,7 @@
 #include "bgp/expected.hpp"
 #include "bgp/readiness.hpp"
 #include "collector/base/clock.hpp"
+#include "collector/base/source_info.hpp"
 #include "collector/config/config.hpp"
 
 #include <chrono>
@@ -32,6 +33,9 @@ public:
   // For messages: "NETCONF to 2 routers", "replay files", "collector http://...".
   virtual std::string describe() const = 0;
 
+  // The JSON "source" (netconf|replay|collector) and its detail fields.
+  virtual SourceInfo info() const = 0;
+
   // --require routes (issue 14): after each summary, also ask each router
   // for the neighbor detail of these peers (router name -> addresses). A
   // source that cannot ignores it: its sessions keep has_detail = false.
@@ -51,6 +55,8 @@ public:
 
   virtual Expected<std::vector<bgp::Session>, std::string> read(SteadyClock::time_point deadline) = 0;
   virtual std::string describe() const = 0;
+  // The JSON "source" (bird|wire) and its detail fields.
+  virtual SourceInfo info() const = 0;
 };
 
 } // namespace bgpwatch::collector

@@ -46,13 +46,13 @@ check "rpc-error reply" 3 'router unreadable: .*cr1-eqiad-rpc-error.xml:[0-9]+: 
 check "missing replay file" 3 'router unreadable: .*/nope.xml: No such file or directory' -- --replay "cr1-eqiad=$R/nope.xml" --replay "$up2"
 check "not ready beats unknown" 1 'NOT READY, 0/2' -- --replay "cr1-eqiad=$R/cr1-eqiad-rpc-error.xml" --replay "cr2-eqiad=$R/cr2-eqiad-v6-active.xml" --family ipv6
 # --- --since (the restart race)
-check "restart race: old session Established" 1 'cr1-eqiad ipv4 10.64.32.23 Established for 1h, up since 2026-11-29T01:59:59Z, not after --since 2026-11-29T02:59:30Z \(has not restarted yet\)' -- --since -30s --replay "cr1-eqiad=$R/cr1-eqiad-old-session.xml" --replay "$up2"
+check "restart race: old session Established" 1 'cr1-eqiad ipv4 10.64.32.23 Established for 1h, up since 2026-11-29T01:59:59.000Z, not after --since 2026-11-29T02:59:30.000Z \(has not restarted yet\)' -- --since -30s --replay "cr1-eqiad=$R/cr1-eqiad-old-session.xml" --replay "$up2"
 check "--since -60s: came back 40s ago" 0 'READY' -- --since -60s --replay "$up1" --replay "$up2"
 check "--since -30s: 40s ago is before" 1 'NOT READY, 0/4' -- --since -30s --replay "$up1" --replay "$up2"
 # Up 40 s at --now: came up at 02:59:19 at the earliest (now - uptime - 1 s:
 # Junos floors uptimes to whole seconds), so --since must be before that.
-check "--since -40s: 40s ago is before" 1 'up since 2026-11-29T02:59:19Z, not after --since 2026-11-29T02:59:20Z' -- --since -40s --replay "$up1" --replay "$up2"
-check "--since -41s: exactly at the earliest start is not after" 1 'not after --since 2026-11-29T02:59:19Z' -- --since -41s --replay "$up1" --replay "$up2"
+check "--since -40s: 40s ago is before" 1 'up since 2026-11-29T02:59:19.000Z, not after --since 2026-11-29T02:59:20.000Z' -- --since -40s --replay "$up1" --replay "$up2"
+check "--since -41s: exactly at the earliest start is not after" 1 'not after --since 2026-11-29T02:59:19.000Z' -- --since -41s --replay "$up1" --replay "$up2"
 check "--since -42s" 0 'READY' -- --since -42s --replay "$up1" --replay "$up2"
 check "--since RFC 3339" 0 'READY' -- --since 2026-11-29T02:59:00Z --replay "$up1" --replay "$up2"
 check "--since RFC 3339 with offset" 1 'NOT READY' -- --since 2026-11-29T03:59:30+01:00 --replay "$up1" --replay "$up2"

@@ -5,7 +5,7 @@
 args=(--config "$FR_REPLAY/config.yaml" check --node kubernetes1003
       --replay "cr1-eqiad=$FR_REPLAY/cr1-eqiad-up.xml" --replay "cr2-eqiad=$FR_REPLAY/cr2-eqiad-up.xml")
 for since in 2263-01-01T00:00:00Z 9999-12-31T23:59:59Z @9999999999; do
-  fr_expect "--since $since" 2 "--since: bad time '$since': outside the clock's range \(1970-01-01T00:00:00Z to 2262-04-11T23:47:16Z\)" -- \
+  fr_expect "--since $since" 2 "--since: bad time '$since': outside the clock's range \(1970-01-01T00:00:00.000Z to 2262-04-11T23:47:16.854Z\)" -- \
     "${args[@]}" --since "$since"
 done
 fr_expect "--since in the future" 2 '--since: 2030-01-01T00:00:00Z is in the future \(now is 2026-11-29T03:00:00Z\)' -- \
