@@ -232,6 +232,9 @@ int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
 
   if (global.format == OutputFormat::json) {
     nlohmann::json out;
+    // A result: when it was made and where from (docs/json.md).
+    out["now"] = bgp::format_rfc3339(bgp::WallClock::now());
+    out["source"] = std::string(bgp::to_string(bgp::Source::netconf));
     out["routers"] = nlohmann::json::array();
     for (const auto& r : results) {
       const auto& o = r.observation;

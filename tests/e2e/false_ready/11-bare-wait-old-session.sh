@@ -46,7 +46,7 @@ KC
 # The replay configuration (static inventory first), plus Kubernetes.
 { cat "$FR_REPLAY/config.yaml"; printf '  kubernetes: {kubeconfig: %s}\n' "$api/kubeconfig"; } > "$api/config.yaml"
 fr_expect "bare wait-established, Kubernetes: the old session does not count" 1 \
-  'cr1-eqiad ipv4 10\.64\.32\.23 Established for 1h, up since .*not after --since 2026-11-29T02:59:15Z \(has not restarted yet\)' -- \
+  'cr1-eqiad ipv4 10\.64\.32\.23 Established for 1h, up since .*not after --since 2026-11-29T02:59:15.000Z \(has not restarted yet\)' -- \
   --config "$api/config.yaml" wait-established --node kubernetes1003 --now "$FR_NOW" --interval 1s --timeout 2s "${old[@]}"
 grep -Eq '^since: auto: Kubernetes: pod kube-system/calico-node-x7k2p, container calico-node running since 2026-11-29T02:59:15.000Z$' "$FR_OUT" \
   || { echo "FAIL: the report does not say where --since came from"; cat "$FR_OUT"; FR_FAILS=$((FR_FAILS + 1)); }
