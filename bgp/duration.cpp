@@ -143,4 +143,24 @@ std::string format_duration(std::chrono::milliseconds d)
   return out;
 }
 
+std::string format_elapsed(std::chrono::milliseconds d)
+{
+  const std::int64_t tenths = std::max<std::int64_t>(0, d.count()) / 100;
+  std::int64_t seconds = tenths / 10;
+  std::string out;
+  if (seconds >= 3600) {
+    out += std::to_string(seconds / 3600) + "h";
+    seconds %= 3600;
+  }
+  if (seconds >= 60 || !out.empty()) {
+    out += std::to_string(seconds / 60) + "m";
+    seconds %= 60;
+  }
+  out += std::to_string(seconds);
+  if (tenths % 10 != 0) {
+    out += "." + std::to_string(tenths % 10);
+  }
+  return out + "s";
+}
+
 } // namespace bgpwatch::bgp

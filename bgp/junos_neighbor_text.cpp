@@ -212,7 +212,7 @@ private:
       return Unexpected(error(ParseErrc::syntax, number, "bad 'Peer:' line " + quote(line)));
     }
     Session s;
-    s.source = Source::router;
+    s.source = Source::netconf;
     s.has_detail = true;
     auto address = junos::parse_peer_address(words[1]);
     if (!address) {

@@ -285,7 +285,7 @@ private:
   Expected<Session, ParseError> read_peer(const pugi::xml_node& peer)
   {
     Session s;
-    s.source = Source::router;
+    s.source = Source::netconf;
     s.has_detail = true;
     bool have_address = false;
     bool have_state = false;

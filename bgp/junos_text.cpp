@@ -382,7 +382,7 @@ private:
       return Unexpected(error(ParseErrc::missing_field, number, "peer line has too few columns " + quote(line)));
     }
     Session s;
-    s.source = Source::router;
+    s.source = Source::netconf;
     const auto field = [&](auto parsed) {
       if (!parsed) {
         return decltype(parsed)(Unexpected(located(number, std::move(parsed).error())));

@@ -402,7 +402,7 @@ private:
   Expected<Session, ParseError> read_peer(const pugi::xml_node& peer)
   {
     Session s;
-    s.source = Source::router;
+    s.source = Source::netconf;
     bool have_address = false;
     bool have_state = false;
     BGPWATCH_TRY(for_each_element(peer, [&](const pugi::xml_node& c, std::string_view name)

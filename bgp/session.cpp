@@ -247,14 +247,18 @@ std::string Prefix::to_string() const
 std::string_view to_string(Source source) noexcept
 {
   switch (source) {
-  case Source::router:
-    return "router";
+  case Source::netconf:
+    return "netconf";
+  case Source::replay:
+    return "replay";
+  case Source::collector:
+    return "collector";
   case Source::bird:
     return "bird";
   case Source::wire:
     return "wire";
   }
-  return "router";
+  return "netconf";
 }
 
 std::optional<std::uint64_t> Session::accepted_prefixes() const

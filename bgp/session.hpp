@@ -101,9 +101,13 @@ struct Prefix
   friend bool operator==(const Prefix&, const Prefix&) = default;
 };
 
-// Where a session's state was read.
-enum class Source : std::uint8_t { router, bird, wire };
-std::string_view to_string(Source source) noexcept; // "router" / "bird" / "wire"
+// Where a session's state was read, the JSON "source" enum (docs/json.md):
+// a router's reply asked live over NETCONF, a saved router reply read from a
+// file (--replay, `parse`), a running collector's /v1 view, a BIRD control
+// socket, or BGP messages on the wire. The Junos parsers say netconf; the
+// source that read a reply from elsewhere re-tags its sessions.
+enum class Source : std::uint8_t { netconf, replay, collector, bird, wire };
+std::string_view to_string(Source source) noexcept; // "netconf" / "replay" / "collector" / "bird" / "wire"
 
 // Per-RIB (routing table) prefix counts of one peer. Absent counters stay
 // empty: we never invent a zero.
@@ -139,7 +143,7 @@ struct Session
   std::optional<std::uint64_t> output_queue;
   std::optional<std::string> description;
   std::vector<RibCounts> ribs;
-  Source source = Source::router;
+  Source source = Source::netconf;
 
   // Annotations from the inventory (collector); null when unknown/offline.
   std::optional<std::string> site;

@@ -99,7 +99,7 @@ Expected<WallClock::time_point, std::string> in_range(std::string_view text, std
   }
   return Unexpected(std::string("bad time '") + std::string(text) + "': outside the clock's range ("
                     + format_rfc3339(earliest_instant()) + " to "
-                    + format_rfc3339(std::chrono::floor<std::chrono::seconds>(latest_instant())) + ")");
+                    + format_rfc3339(latest_instant()) + ")");
 }
 
 Expected<WallClock::time_point, std::string> parse_unix(std::string_view text)
@@ -261,11 +261,8 @@ std::string format_rfc3339(WallClock::time_point t)
                               static_cast<long long>(rem % 3600 / 60),
                               static_cast<long long>(rem % 60));
   std::string out(buf, static_cast<std::size_t>(n));
-  if (ms != 0) {
-    std::snprintf(buf, sizeof(buf), ".%03lld", static_cast<long long>(ms));
-    out += buf;
-  }
-  return out + "Z";
+  std::snprintf(buf, sizeof(buf), ".%03lldZ", static_cast<long long>(ms));
+  return out + buf;
 }
 
 } // namespace bgpwatch::bgp

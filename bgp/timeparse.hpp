@@ -25,7 +25,8 @@ Expected<WallClock::time_point, std::string> parse_instant(std::string_view text
 Expected<WallClock::time_point, std::string> parse_since(std::string_view text,
                                                          WallClock::time_point reference);
 
-// "2026-11-29T02:46:11Z" (UTC; ".250" milliseconds only when non-zero).
+// "2026-11-29T02:46:11.250Z": UTC, always with milliseconds, the one
+// timestamp format of every JSON object and log line (docs/json.md).
 std::string format_rfc3339(WallClock::time_point t);
 
 } // namespace bgpwatch::bgp

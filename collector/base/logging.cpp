@@ -11,7 +11,8 @@ void init_logging(LogMode mode, int verbosity)
 {
   auto logger = spdlog::stderr_logger_st("bgpwatch");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  // RFC 3339 UTC with milliseconds, as every JSON timestamp (docs/json.md).
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   spdlog::level::level_enum level = spdlog::level::warn;
   if (mode == LogMode::plugin) {
     level = verbosity > 0 ? spdlog::level::debug : spdlog::level::off;

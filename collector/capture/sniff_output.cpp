@@ -200,7 +200,8 @@ void SniffPrinter::put_uint(std::uint64_t v)
 
 void SniffPrinter::time(std::int64_t time_us)
 {
-  // RFC 3339 UTC with microseconds; the date part changes once a second.
+  // RFC 3339 UTC with milliseconds, the one timestamp format of every JSON
+  // object and log line (docs/json.md); the date part changes once a second.
   const std::int64_t sec = time_us >= 0 ? time_us / 1'000'000 : (time_us - 999'999) / 1'000'000;
   if (sec != m_cached_second) {
     const std::time_t t = static_cast<std::time_t>(sec);
@@ -210,13 +211,13 @@ void SniffPrinter::time(std::int64_t time_us)
     m_cached_second = sec;
   }
   put(std::string_view(m_cached_prefix));
-  char frac[9] = {'.', '0', '0', '0', '0', '0', '0', 'Z', 0};
-  auto us = static_cast<std::uint32_t>(time_us - sec * 1'000'000);
-  for (int k = 6; k >= 1; --k) {
-    frac[k] = static_cast<char>('0' + us % 10);
-    us /= 10;
+  char frac[6] = {'.', '0', '0', '0', 'Z', 0};
+  auto ms = static_cast<std::uint32_t>((time_us - sec * 1'000'000) / 1000);
+  for (int k = 3; k >= 1; --k) {
+    frac[k] = static_cast<char>('0' + ms % 10);
+    ms /= 10;
   }
-  put(std::string_view(frac, 8));
+  put(std::string_view(frac, 5));
 }
 
 void SniffPrinter::endpoint(const bgp::Address& a, std::uint16_t port)

@@ -4,6 +4,7 @@
 // Exit 0 ok, 2 usage, 3 some socket unreadable or its reply unparsable (the
 // other sockets' sessions are still printed, like `summary`).
 #include "bgp/duration.hpp"
+#include "bgp/timeparse.hpp"
 #include "collector/sources/bird_source.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/base/exit_code.hpp"
@@ -135,6 +136,9 @@ int cmd_bird(const GlobalOptions& global, const CommandArgs& args)
 
   if (global.format == OutputFormat::json) {
     nlohmann::json out;
+    // A result: when it was made and where from (docs/json.md).
+    out["now"] = bgp::format_rfc3339(bgp::WallClock::now());
+    out["source"] = std::string(bgp::to_string(bgp::Source::bird));
     out["sockets"] = nlohmann::json::array();
     for (const auto& r : reports) {
       out["sockets"].push_back(report_json(r));

@@ -113,6 +113,11 @@ Expected<Parsed, std::string> parse_one(const std::string& path)
   if (!parsed) {
     return Unexpected(parsed.error());
   }
+  // A saved router reply read from a file: JSON "source":"replay", as with
+  // --replay (docs/json.md).
+  for (auto& s : parsed->summary.sessions) {
+    s.source = bgp::Source::replay;
+  }
   return Parsed{name, parsed->format, std::move(parsed->summary)};
 }
 

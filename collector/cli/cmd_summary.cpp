@@ -3,6 +3,7 @@
 // each session with its node and site from the inventory, print a table or
 // {"routers":[...],"sessions":[...]}. Exit 0 when every router was read, 3
 // when any was not (the others are still printed), 2 on usage/config errors.
+#include "bgp/instant.hpp"
 #include "bgp/timeparse.hpp"
 #include "collector/cli/commands.hpp"
 #include "collector/config/config.hpp"
@@ -41,26 +42,14 @@ options:
 could not be read (its error is shown; the others' sessions are printed)
 )";
 
-// "32:13", "1:02:03", "2d 3:04:05", "12w1d 21:45:51": the Junos spelling
-// operators read on the router.
+// "18m59s", "2d3h4m5s": the one uptime spelling of every text output (issue
+// 16; the verdict tables, the live view and NRPE say it the same way).
 std::string uptime_text(const std::optional<std::int64_t>& seconds)
 {
   if (!seconds) {
     return "-";
   }
-  const std::int64_t s = std::max<std::int64_t>(0, *seconds);
-  const long long w = s / 604800, d = (s / 86400) % 7, h = (s / 3600) % 24, m = (s / 60) % 60, sec = s % 60;
-  char buf[64];
-  if (s < 3600) {
-    std::snprintf(buf, sizeof buf, "%lld:%02lld", m, sec);
-  } else if (s < 86400) {
-    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", h, m, sec);
-  } else if (w == 0) {
-    std::snprintf(buf, sizeof buf, "%lldd %lld:%02lld:%02lld", d, h, m, sec);
-  } else {
-    std::snprintf(buf, sizeof buf, "%lldw%lldd %lld:%02lld:%02lld", w, d, h, m, sec);
-  }
-  return buf;
+  return bgp::format_uptime(std::max<std::int64_t>(0, *seconds));
 }
 
 std::string opt_number(const std::optional<std::uint64_t>& v)
@@ -251,6 +240,9 @@ int cmd_summary(const GlobalOptions& global, const CommandArgs& args)
 
   if (global.format == OutputFormat::json) {
     nlohmann::json out;
+    // A result: when it was made and where from (docs/json.md).
+    out["now"] = bgp::format_rfc3339(bgp::WallClock::now());
+    out["source"] = std::string(bgp::to_string(bgp::Source::netconf));
     out["routers"] = nlohmann::json::array();
     for (const auto& r : results) {
       const auto& o = r.observation;

@@ -674,7 +674,9 @@ nlohmann::json CollectorState::node_json(const Node& node, bgp::WallClock::time_
           {"node", node.name},
           {"site", node.site},
           {"addresses", std::move(addresses)},
-          {"source", node.source},
+          // Where the node was found (static|kubernetes|dns); "source" is
+          // the data source enum everywhere (docs/json.md).
+          {"inventory", node.source},
           {"cordoned", node.cordoned ? nlohmann::json(*node.cordoned) : nlohmann::json(nullptr)},
           {"ready", std::string(bgp::to_string(verdict.overall))},
           {"max_age_seconds", max_age.count()},

@@ -125,6 +125,13 @@ std::string GateNetconfSource::describe() const
   return "NETCONF as '" + m_config.username + "' (host keys from " + m_config.known_hosts + ")";
 }
 
+SourceInfo GateNetconfSource::info() const
+{
+  return {bgp::Source::netconf,
+          describe(),
+          {{"username", {m_config.username}, false}, {"known_hosts", {m_config.known_hosts}, false}}};
+}
+
 std::uint64_t GateNetconfSource::sessions_opened() const
 {
   std::lock_guard lock(m_mutex);

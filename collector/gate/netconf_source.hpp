@@ -40,6 +40,7 @@ public:
   std::vector<bgp::RouterObservation> poll(const std::vector<RouterConfig>& routers,
                                            SteadyClock::time_point deadline) override;
   std::string describe() const override;
+  SourceInfo info() const override;
   void want_neighbor_detail(std::map<std::string, std::vector<bgp::Address>> peers) override;
 
   // NETCONF sessions opened so far, over all routers.

@@ -93,4 +93,9 @@ std::string NodeViewSource::describe() const
   return m_source->describe();
 }
 
+SourceInfo NodeViewSource::info() const
+{
+  return m_source->info();
+}
+
 } // namespace bgpwatch::collector

@@ -46,6 +46,7 @@ public:
   std::vector<bgp::RouterObservation> poll(const std::vector<RouterConfig>& routers,
                                            SteadyClock::time_point deadline) override;
   std::string describe() const override;
+  SourceInfo info() const override;
 
   // The sessions of the last poll (for expected_from_seen).
   const std::vector<bgp::Session>& last_seen() const noexcept

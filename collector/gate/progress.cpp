@@ -14,7 +14,7 @@ namespace {
 
 std::string seconds_text(std::chrono::milliseconds d)
 {
-  return bgp::format_duration(std::chrono::duration_cast<std::chrono::seconds>(d));
+  return bgp::format_elapsed(d);
 }
 
 std::string key_of(const bgp::SessionVerdict& v)

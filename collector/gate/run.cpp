@@ -99,6 +99,24 @@ std::string words_text(const std::vector<std::string>& words)
   return "<" + out + ">";
 }
 
+// Issue 16, one voice: a router's error is said once, under the router
+// (text output, routers[].error in JSON); its sessions point there instead
+// of repeating it. `label` names the view when there are two.
+void point_to_router(bgp::Verdict& verdict, const std::string& label)
+{
+  static constexpr std::string_view k_unreadable = " Unknown: router unreadable";
+  for (auto& v : verdict.sessions) {
+    if (v.reason != bgp::Reason::router_unreadable) {
+      continue;
+    }
+    const auto at = v.text.find(k_unreadable);
+    if (at == std::string::npos) {
+      continue;
+    }
+    v.text = v.text.substr(0, at + k_unreadable.size()) + " (see " + v.expected.router + label + " above)";
+  }
+}
+
 } // namespace
 
 std::vector<std::string> gr_disagreements(const bgp::Session& router, const bgp::Session& bird)
@@ -144,6 +162,7 @@ void merge_node_view(GateReport& r, const bgp::Verdict& second)
       }
     }
   }
+  r.first_view_sessions = r.verdict.sessions.size();
   for (const auto& b : second.sessions) {
     r.verdict.sessions.push_back(b);
   }
@@ -431,7 +450,9 @@ GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
   r.node = c.node_name;
   r.site = c.site;
   r.source = c.source->describe();
+  r.sources.push_back(c.source->info());
   r.now = now;
+
   r.since = c.options.since;
   if (!c.since_from.empty()) {
     r.since_from = c.since_from;
@@ -440,22 +461,33 @@ GateReport poll_and_judge(GateContext& c, SteadyClock::time_point deadline)
     c.expected = expected_from_seen(c.node_view->last_seen(), c.line.options.family);
   }
   r.verdict = bgp::evaluate(c.expected, observations, now, c.options);
+  const SourceInfo first_info = c.source->info();
+  point_to_router(r.verdict, c.second_source ? " (" + std::string(bgp::to_string(first_info.kind)) + ")" : "");
   if (c.expected_from_seen && c.node_view != nullptr && !c.node_view->last_error().empty()) {
     r.notes.push_back(c.node_view->describe() + ": " + c.node_view->last_error());
   }
+  std::vector<bgp::RouterObservation> second;
+  std::optional<bgp::Source> second_kind;
   if (c.second_source) {
-    auto second = c.second_source->poll(c.routers, deadline);
+    second = c.second_source->poll(c.routers, deadline);
     // The node's view has no router neighbor detail: it is judged by the
     // established rule (its route facts are the router's to give).
     bgp::GateOptions node_options = c.options;
     node_options.require = bgp::Require::established;
-    const bgp::Verdict v2 = bgp::evaluate(c.second_expected, second, now, node_options);
+    bgp::Verdict v2 = bgp::evaluate(c.second_expected, second, now, node_options);
+    const SourceInfo second_info = c.second_source->info();
+    second_kind = second_info.kind;
+    point_to_router(v2, " (" + std::string(bgp::to_string(second_info.kind)) + ")");
     merge_node_view(r, v2);
     r.source += " + " + c.second_source->describe();
+    r.sources.push_back(second_info);
   }
   r.exit_code = to_int(exit_code_for(r.verdict.overall));
   for (const auto& o : observations) {
-    r.routers.push_back(RouterPollStatus{o.router, o.readable, o.error, o.polled_at, o.request_sent_at});
+    r.routers.push_back(RouterPollStatus{o.router, o.readable, o.error, o.polled_at, o.request_sent_at, first_info.kind});
+  }
+  for (const auto& o : second) {
+    r.routers.push_back(RouterPollStatus{o.router, o.readable, o.error, o.polled_at, o.request_sent_at, *second_kind});
   }
   if (c.sessions_opened) {
     r.sessions_opened = c.sessions_opened();

@@ -92,6 +92,11 @@ GateReport empty_report(const GateContext& c)
   r.node = c.node_name;
   r.site = c.site;
   r.source = c.source->describe();
+  r.sources.push_back(c.source->info());
+  if (c.second_source) {
+    r.source += " + " + c.second_source->describe();
+    r.sources.push_back(c.second_source->info());
+  }
   r.now = c.fixed_now.value_or(bgp::WallClock::now());
   r.since = c.options.since;
   if (!c.since_from.empty()) {
@@ -152,7 +157,7 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
   };
   auto interrupted = [&](int sig) {
     return "interrupted by " + std::string(signal_name(sig)) + " after "
-           + bgp::format_duration(duration_cast<std::chrono::seconds>(SteadyClock::now() - start));
+           + bgp::format_elapsed(duration_cast<milliseconds>(SteadyClock::now() - start));
   };
 
   for (;;) {
@@ -175,7 +180,7 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
           // is not joined; exiting closes its sockets.
           auto r = finish(last,
                           "deadline passed after "
-                            + bgp::format_duration(duration_cast<std::chrono::seconds>(SteadyClock::now() - start))
+                            + bgp::format_elapsed(duration_cast<milliseconds>(SteadyClock::now() - start))
                             + " (" + std::to_string(polls) + (polls == 1 ? " poll)" : " polls)")
                             + (polls > 0 ? "; the last poll was cut off, verdict from the poll before it"
                                          : "; the first poll did not finish by the deadline"),
@@ -264,7 +269,7 @@ GateReport wait_until_ready(GateContext& c, SteadyClock::time_point deadline, Pr
     if (now >= deadline || next >= deadline) {
       return finish(last,
                     "deadline passed after "
-                      + bgp::format_duration(duration_cast<std::chrono::seconds>(now - start)) + " ("
+                      + bgp::format_elapsed(duration_cast<milliseconds>(now - start)) + " ("
                       + std::to_string(polls) + (polls == 1 ? " poll)" : " polls)")
                       + (cut_off ? "; the last poll was cut off, verdict from the poll before it" : ""),
                     std::nullopt);
@@ -335,7 +340,7 @@ void render_wait_result(const GateReport& report, OutputFormat format, std::ostr
   } else {
     render_verdict_text(report, out);
     out << "after " << report.polls << (report.polls == 1 ? " poll" : " polls") << " in "
-        << bgp::format_duration(duration_cast<milliseconds>(report.elapsed / 100 * 100));
+        << bgp::format_elapsed(report.elapsed);
     if (report.sessions_opened) {
       out << ", NETCONF sessions opened: " << *report.sessions_opened;
     }

@@ -26,15 +26,46 @@ std::optional<bgp::WallClock::time_point> polled_at_of(const GateReport& report,
   return std::nullopt;
 }
 
-nlohmann::json report_body(const GateReport& report)
+// [{"source":"netconf","detail":"NETCONF as ...","username":...}, ...]
+nlohmann::json sources_json(const std::vector<SourceInfo>& sources)
+{
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : sources) {
+    nlohmann::json j = {{"source", std::string(bgp::to_string(s.kind))}, {"detail", s.detail}};
+    for (const auto& p : s.params) {
+      j[p.key] = p.list ? nlohmann::json(p.values) : nlohmann::json(p.values.empty() ? "" : p.values.front());
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+// Which view the i-th verdict session belongs to (GateReport::first_view_sessions).
+bgp::Source view_of(const GateReport& report, std::size_t i)
+{
+  if (report.sources.empty()) {
+    return bgp::Source::netconf;
+  }
+  return i < report.first_view_sessions || report.sources.size() < 2 ? report.sources[0].kind : report.sources[1].kind;
+}
+
+nlohmann::json verdict_sessions(const GateReport& report)
 {
   nlohmann::json sessions = nlohmann::json::array();
-  for (const auto& v : report.verdict.sessions) {
-    sessions.push_back(session_verdict_to_json(v, polled_at_of(report, v)));
+  for (std::size_t i = 0; i < report.verdict.sessions.size(); ++i) {
+    const auto& v = report.verdict.sessions[i];
+    sessions.push_back(session_verdict_to_json(v, polled_at_of(report, v), view_of(report, i)));
   }
+  return sessions;
+}
+
+nlohmann::json report_body(const GateReport& report)
+{
+  nlohmann::json sessions = verdict_sessions(report);
   nlohmann::json routers = nlohmann::json::array();
   for (const auto& r : report.routers) {
     routers.push_back({{"name", r.name},
+                       {"source", std::string(bgp::to_string(r.source))},
                        {"ok", r.ok},
                        {"error", r.ok ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
                        {"polled_at", r.ok ? nlohmann::json(bgp::format_rfc3339(r.polled_at)) : nlohmann::json(nullptr)}});
@@ -50,7 +81,9 @@ nlohmann::json report_body(const GateReport& report)
     {"now", bgp::format_rfc3339(report.now)},
     {"since", report.since ? nlohmann::json(bgp::format_rfc3339(*report.since)) : nlohmann::json(nullptr)},
     {"since_from", opt(report.since_from)},
-    {"source", report.source},
+    {"source", report.sources.empty() ? nlohmann::json(nullptr) : nlohmann::json(bgp::to_string(report.sources.front().kind))},
+    {"source_detail", report.source},
+    {"sources", sources_json(report.sources)},
     {"routers", std::move(routers)},
     {"sessions", std::move(sessions)},
   };
@@ -129,7 +162,8 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
   out += '}';
 }
 
-nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v, std::optional<bgp::WallClock::time_point> polled_at)
+nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v, std::optional<bgp::WallClock::time_point> polled_at,
+                                       bgp::Source view)
 {
   bgp::Session s;
   if (const bgp::Session* p = v.primary()) {
@@ -137,6 +171,7 @@ nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& v, std::option
   } else {
     s.address = v.expected.address;
     s.state = bgp::SessionState::unknown;
+    s.source = view;
   }
   s.router = v.expected.router;
   if (!v.expected.site.empty()) {
@@ -171,10 +206,7 @@ nlohmann::json report_to_json(const GateReport& report)
 
 nlohmann::json poll_event(const GateReport& report, std::chrono::milliseconds remaining)
 {
-  nlohmann::json sessions = nlohmann::json::array();
-  for (const auto& v : report.verdict.sessions) {
-    sessions.push_back(session_verdict_to_json(v, polled_at_of(report, v)));
-  }
+  nlohmann::json sessions = verdict_sessions(report);
   return {{"event", "poll"},
           {"poll", report.polls},
           {"time", bgp::format_rfc3339(report.now)},

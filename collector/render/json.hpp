@@ -33,8 +33,11 @@ void append_parse_json(std::string& out, bgp::InputFormat format, const bgp::Sum
 // plus "readiness" (ready|not_ready|unknown), "reason" and "text". With
 // `polled_at` (when its router was read), "stale_routes_expire_at" is the
 // stale-route budget's end (bgp::stale_routes_expire_at) or null.
+// `view` is the "source" of a session nothing was seen for (the view that
+// could not see it).
 nlohmann::json session_verdict_to_json(const bgp::SessionVerdict& verdict,
-                                       std::optional<bgp::WallClock::time_point> polled_at = std::nullopt);
+                                       std::optional<bgp::WallClock::time_point> polled_at = std::nullopt,
+                                       bgp::Source view = bgp::Source::netconf);
 
 // check/status --format json, and the wait's final event without "event":
 // {"node","site","ready","verdict","exit","reasons","now","since","source",

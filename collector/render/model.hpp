@@ -5,6 +5,7 @@
 #pragma once
 
 #include "bgp/readiness.hpp"
+#include "collector/base/source_info.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -21,6 +22,7 @@ struct RouterPollStatus
   std::string error;
   bgp::WallClock::time_point polled_at{};
   std::optional<bgp::WallClock::time_point> request_sent_at; // bgp::RouterObservation's
+  bgp::Source source = bgp::Source::netconf; // which view read it (--source router,bird has two)
 };
 
 struct GateReport
@@ -28,7 +30,14 @@ struct GateReport
   std::string command;             // "check", "status", "wait-established", "gate"
   std::optional<std::string> node; // FQDN (or as given, node-side without inventory)
   std::optional<std::string> site;
-  std::string source;              // StateSource::describe()
+  std::string source;              // StateSource::describe() (" + " the second view's): prose for humans
+  // Every view asked, the deciding (routers') view first: JSON "source" is
+  // the first one's kind, "sources" lists them all (--source router,bird).
+  std::vector<SourceInfo> sources;
+  // verdict.sessions before this index are the first view's, the rest the
+  // second's (--source router,bird): the "source" of a session nothing was
+  // seen for.
+  std::size_t first_view_sessions = static_cast<std::size_t>(-1);
   bgp::WallClock::time_point now{};
   std::optional<bgp::WallClock::time_point> since;
   std::optional<std::string> since_from; // which --since and from where (GateContext::since_from)

@@ -61,16 +61,12 @@ nlohmann::json session_to_json(const bgp::Session& s)
     {"end_of_rib_sent", opt(s.end_of_rib_sent)},
     {"restart_flags_received", opt(s.restart_flags_received)},
     {"stale_routes_expire_at", nullptr}, // live views fill it (session_verdict_to_json)
+    // BIRD's and the wire's own words; null from the routers (issue 16:
+    // the same keys for every source).
+    {"protocol", opt(s.protocol)},
+    {"local_address", s.local_address ? nlohmann::json(s.local_address->to_string()) : nlohmann::json(nullptr)},
+    {"local_as", opt(s.local_as)},
   };
-  if (s.protocol) {
-    j["protocol"] = *s.protocol;
-  }
-  if (s.local_address) {
-    j["local_address"] = s.local_address->to_string();
-  }
-  if (s.local_as) {
-    j["local_as"] = *s.local_as;
-  }
   return j;
 }
 
@@ -270,19 +266,17 @@ void append_session_json(std::string& out, const bgp::Session& s, int indent, st
   put(o.key("last_state"), s.last_state);
   if (s.local_address) {
     put_string(o.key("local_address"), s.local_address->to_string());
+  } else {
+    o.key("local_address") += "null";
   }
-  if (s.local_as) {
-    put_number(o.key("local_as"), *s.local_as);
-  }
+  put(o.key("local_as"), s.local_as);
   put(o.key("node"), s.node);
   put_words(o.key("options"), s.options, o);
   put(o.key("output_messages"), s.output_messages);
   put(o.key("output_queue"), s.output_queue);
   put(o.key("peer_as"), s.peer_as);
   put_words(o.key("peer_flags"), s.peer_flags, o);
-  if (s.protocol) {
-    put_string(o.key("protocol"), *s.protocol);
-  }
+  put(o.key("protocol"), s.protocol);
   put(o.key("restart_flags_received"), s.restart_flags_received);
   put_words(o.key("restart_negotiated"), s.restart_negotiated, o);
   put(o.key("restart_time_received"), s.restart_time_received);

@@ -18,9 +18,9 @@ namespace bgpwatch::collector {
 // ("last_state", "last_error", "peer_flags", "options",
 // "restart_time_received", "stale_route_time", "restart_negotiated",
 // "end_of_rib_received", "end_of_rib_sent", "restart_flags_received",
-// "stale_routes_expire_at", "ribs[].state": always present, null when
-// unknown) and, when the source has them, "protocol", "local_address",
-// "local_as".
+// "stale_routes_expire_at", "ribs[].state") and "protocol", "local_address",
+// "local_as": every key always present, null when the source cannot know
+// (docs/json.md).
 nlohmann::json session_to_json(const bgp::Session& session);
 
 // session_to_json(session) serialised onto the end of `out` byte for byte

@@ -148,6 +148,7 @@ void render_verdict_text(const GateReport& report, std::ostream& out)
   if (report.since_from) {
     out << "since: " << *report.since_from << '\n';
   }
+  render_router_errors(report, out);
   verdict_table(report).render(out);
   out << "verdict: " << verdict_word(report.verdict.overall) << " (exit " << report.exit_code << ")";
   if (report.stopped) {
@@ -175,8 +176,23 @@ void render_check_text(const GateReport& report, std::ostream& out)
     out << ", " << *report.stopped;
   }
   out << '\n';
+  render_router_errors(report, out);
   for (const auto& r : report_reasons(report)) {
     out << "  " << r << '\n';
+  }
+}
+
+void render_router_errors(const GateReport& report, std::ostream& out)
+{
+  for (const auto& r : report.routers) {
+    if (r.ok) {
+      continue;
+    }
+    out << "router " << r.name;
+    if (report.sources.size() > 1) {
+      out << " (" << bgp::to_string(r.source) << ")";
+    }
+    out << ": unreadable: " << r.error << '\n';
   }
 }
 

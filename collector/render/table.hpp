@@ -44,6 +44,11 @@ void render_verdict_text(const GateReport& report, std::ostream& out);
 // READY, 3/4 sessions ready (exit 1)"), then every reason.
 void render_check_text(const GateReport& report, std::ostream& out);
 
+// One line per router that could not be read, its error said once
+// ("router cr1-eqiad: unreadable: ..."); its sessions' reasons point here
+// (issue 16). With two views the view is named: "cr1-eqiad (bird)".
+void render_router_errors(const GateReport& report, std::ostream& out);
+
 // The rows of the verdict table (also the live progress table).
 TextTable verdict_table(const GateReport& report);
 

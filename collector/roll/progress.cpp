@@ -2,6 +2,7 @@
 #include "collector/roll/progress.hpp"
 
 #include "collector/render/ansi.hpp"
+#include "bgp/duration.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,10 +16,8 @@ namespace {
 
 std::string elapsed_text(std::chrono::steady_clock::duration d)
 {
-  const auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(s / 60), static_cast<long long>(s % 60));
-  return buf;
+  // Issue 16: the one elapsed-time spelling of every command ("4m28s").
+  return bgp::format_elapsed(std::chrono::duration_cast<std::chrono::milliseconds>(d));
 }
 
 std::string pad(std::string s, std::size_t w)

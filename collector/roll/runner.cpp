@@ -540,7 +540,7 @@ private:
       return to_int(ExitCode::not_ready);
     }
     record(node, RollStep::wait, m_wait_started, StepVerdict::ok, 0,
-           "ready after " + bgp::format_duration(duration_cast<milliseconds>(report.elapsed / 100 * 100)));
+           "ready after " + bgp::format_elapsed(report.elapsed));
     if (m_o.settle.count() == 0) {
       return 0;
     }

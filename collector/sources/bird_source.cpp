@@ -73,6 +73,11 @@ std::string BirdSource::describe() const
   return out;
 }
 
+SourceInfo BirdSource::info() const
+{
+  return {bgp::Source::bird, describe(), {{"sockets", m_sockets, true}}};
+}
+
 Expected<std::vector<bgp::Session>, std::string> BirdSource::read(SteadyClock::time_point deadline)
 {
   std::vector<bgp::Session> sessions;

@@ -53,6 +53,7 @@ public:
   Expected<std::vector<bgp::Session>, std::string> read(SteadyClock::time_point deadline) override;
   // "BIRD control sockets /var/run/calico/bird.ctl, /var/run/calico/bird6.ctl"
   std::string describe() const override;
+  SourceInfo info() const override;
 
   // Per socket, from the last read(): version, graceful restart recovery.
   std::vector<BirdSocketReport> last_reports() const;

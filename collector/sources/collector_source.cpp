@@ -202,6 +202,11 @@ public:
     return m_long_poll && m_newest.has_value();
   }
 
+  SourceInfo info() const override
+  {
+    return {bgp::Source::collector, describe(), {{"collector_url", {m_url_text}, false}}};
+  }
+
 private:
   std::vector<bgp::RouterObservation> fail_all(const std::vector<RouterConfig>& routers, const std::string& error)
   {
@@ -458,6 +463,7 @@ std::vector<bgp::RouterObservation> observations_from_collector(std::string_view
     } else {
       o.readable = true;
       for (auto& [session, up_since] : sessions[r.name]) {
+        session.source = bgp::Source::collector;
         o.sessions.push_back(std::move(session));
         const auto& s = o.sessions.back();
         // polled_at - uptime must not overflow (nanosecond system_clock):

@@ -19,4 +19,11 @@ std::string NetconfSource::describe() const
   return "NETCONF as '" + m_config.username + "' (host keys from " + m_config.known_hosts + ")";
 }
 
+SourceInfo NetconfSource::info() const
+{
+  return {bgp::Source::netconf,
+          describe(),
+          {{"username", {m_config.username}, false}, {"known_hosts", {m_config.known_hosts}, false}}};
+}
+
 } // namespace bgpwatch::collector

@@ -24,6 +24,7 @@ public:
   {
     m_poller.set_collector_detail(DetailPolicy{1, 0}); // the whole table on every poll
   }
+  SourceInfo info() const override;
 
   Poller& poller() noexcept
   {

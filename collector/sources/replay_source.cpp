@@ -114,6 +114,7 @@ std::vector<bgp::RouterObservation> ReplaySource::poll(const std::vector<RouterC
     o.sessions = summary ? std::move(*summary) : std::move(detail);
     for (auto& s : o.sessions) {
       s.router = router.name;
+      s.source = bgp::Source::replay;
     }
     out.push_back(std::move(o));
   }
@@ -123,6 +124,15 @@ std::vector<bgp::RouterObservation> ReplaySource::poll(const std::vector<RouterC
 std::string ReplaySource::describe() const
 {
   return "replay files";
+}
+
+SourceInfo ReplaySource::info() const
+{
+  SourceParam files{"replay_files", {}, true};
+  for (const auto& r : m_replays) {
+    files.values.push_back(r.file);
+  }
+  return {bgp::Source::replay, describe(), {std::move(files)}};
 }
 
 } // namespace bgpwatch::collector

@@ -44,6 +44,7 @@ public:
   std::vector<bgp::RouterObservation> poll(const std::vector<RouterConfig>& routers,
                                            SteadyClock::time_point deadline) override;
   std::string describe() const override;
+  SourceInfo info() const override;
 
 private:
   std::vector<ReplaySpec> m_replays;

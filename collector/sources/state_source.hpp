@@ -7,6 +7,7 @@
 #include "bgp/expected.hpp"
 #include "bgp/readiness.hpp"
 #include "collector/base/clock.hpp"
+#include "collector/base/source_info.hpp"
 #include "collector/config/config.hpp"
 
 #include <chrono>
@@ -40,6 +41,8 @@ public:
   {
     return false;
   }
+  // The JSON "source" (netconf|replay|collector) and its detail fields.
+  virtual SourceInfo info() const = 0;
 
   // --require routes (issue 14): after each summary, also ask each router
   // for the neighbor detail of these peers (router name -> addresses). A
@@ -66,6 +69,8 @@ public:
 
   virtual Expected<std::vector<bgp::Session>, std::string> read(SteadyClock::time_point deadline) = 0;
   virtual std::string describe() const = 0;
+  // The JSON "source" (bird|wire) and its detail fields.
+  virtual SourceInfo info() const = 0;
 };
 
 } // namespace bgpwatch::collector

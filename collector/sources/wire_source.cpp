@@ -137,4 +137,9 @@ std::string WireSource::describe() const
   return "BGP on the wire (" + m_interface + ", '" + m_filter + "')";
 }
 
+SourceInfo WireSource::info() const
+{
+  return {bgp::Source::wire, describe(), {{"interface", {m_interface}, false}, {"filter", {m_filter}, false}}};
+}
+
 } // namespace bgpwatch::collector

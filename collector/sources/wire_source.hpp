@@ -35,6 +35,7 @@ public:
 
   Expected<std::vector<bgp::Session>, std::string> read(SteadyClock::time_point deadline) override;
   std::string describe() const override; // "BGP on the wire (eth0, 'tcp port 179')"
+  SourceInfo info() const override;
 
 private:
   void run();

@@ -51,9 +51,9 @@ TEST_CASE("instant: checked_add and checked_sub")
 
 TEST_CASE("instant: session_came_up is request_sent_at - uptime - 1 s, checked")
 {
-  CHECK(format_rfc3339(*session_came_up(k_now, 40)) == "2026-11-29T02:59:19Z");
-  CHECK(format_rfc3339(*session_came_up(k_now, 0)) == "2026-11-29T02:59:59Z");
-  CHECK(format_rfc3339(*session_came_up(k_now, 3600)) == "2026-11-29T01:59:59Z");
+  CHECK(format_rfc3339(*session_came_up(k_now, 40)) == "2026-11-29T02:59:19.000Z");
+  CHECK(format_rfc3339(*session_came_up(k_now, 0)) == "2026-11-29T02:59:59.000Z");
+  CHECK(format_rfc3339(*session_came_up(k_now, 3600)) == "2026-11-29T01:59:59.000Z");
   // Back to the epoch exactly: plausible; one second more: not.
   CHECK(unix_ms(*session_came_up(k_now, 1795921199)) == 0);
   CHECK_FALSE(session_came_up(k_now, 1795921200));

@@ -118,7 +118,7 @@ inline void check_sessions(const Summary& summary, const std::vector<Peer>& want
     CHECK(s.output_messages == w.out);
     CHECK(s.output_queue == w.queue);
     CHECK(s.description == w.description);
-    CHECK(s.source == Source::router);
+    CHECK(s.source == Source::netconf);
     CHECK_FALSE(s.router.has_value());
     CHECK_FALSE(s.site.has_value());
     CHECK_FALSE(s.node.has_value());

@@ -295,8 +295,8 @@ TEST_CASE("readiness: human text names router, family, address, state, time and 
     {"as", obs("cr1-eqiad", {{.uptime = 5, .peer_as = 64602}}), {},
      "cr1-eqiad ipv4 10.64.32.23 Established for 5s, AS mismatch: router has AS 64602, site expects 64601"},
     {"since", obs("cr1-eqiad", {{.uptime = 3600}}), since(30s),
-     "cr1-eqiad ipv4 10.64.32.23 Established for 1h, up since 2026-11-29T01:59:59Z, not after --since "
-     "2026-11-29T02:59:30Z (has not restarted yet)"},
+     "cr1-eqiad ipv4 10.64.32.23 Established for 1h, up since 2026-11-29T01:59:59.000Z, not after --since "
+     "2026-11-29T02:59:30.000Z (has not restarted yet)"},
     {"implausible", obs("cr1-eqiad", {{.uptime = 15000000000}}), since(30s),
      "cr1-eqiad ipv4 10.64.32.23 Established, uptime implausible: 15000000000 s is longer than the time since "
      "1970 at the poll"},

@@ -1,5 +1,6 @@
 // tests/bgp/test_session.cpp: the session model (SPEC "Words").
 #include "bgp/duration.hpp"
+#include "bgp/instant.hpp"
 #include "bgp/session.hpp"
 
 #include <catch2/catch.hpp>
@@ -125,6 +126,22 @@ TEST_CASE("bgp::parse_duration")
   CHECK(format_duration(milliseconds(90'000)) == "1m30s");
   CHECK(format_duration(milliseconds(500)) == "500ms");
   CHECK(format_duration(milliseconds(0)) == "0s");
+}
+
+TEST_CASE("format_elapsed: the one elapsed-time spelling, Go style to a tenth of a second (issue 16)", "[session]")
+{
+  using std::chrono::milliseconds;
+  CHECK(format_elapsed(milliseconds(0)) == "0s");
+  CHECK(format_elapsed(milliseconds(99)) == "0s");
+  CHECK(format_elapsed(milliseconds(400)) == "0.4s");
+  CHECK(format_elapsed(milliseconds(15'249)) == "15.2s"); // rounded down: never more time than passed
+  CHECK(format_elapsed(milliseconds(60'000)) == "1m0s");
+  CHECK(format_elapsed(milliseconds(268'000)) == "4m28s");
+  CHECK(format_elapsed(milliseconds(3'723'400)) == "1h2m3.4s");
+  CHECK(format_elapsed(milliseconds(7'200'000)) == "2h0m0s");
+  CHECK(format_elapsed(milliseconds(-5)) == "0s");
+  // The uptime spelling stays the router's, whole seconds.
+  CHECK(format_uptime(1139) == "18m59s");
 }
 
 TEST_CASE("Address::format writes inet_ntop's text for every zero-run shape (issue 17)", "[session]")

@@ -50,7 +50,7 @@ grep -q 'cr2-eqiad ipv6' "$ERR" || gate_fail "$GATE_NAME: no poll reported withi
 kill -TERM $pid; wait $pid; RC=$?
 GATE_CHECKS=$((GATE_CHECKS + 1))
 [ "$RC" = 143 ] || gate_fail "SIGTERM: exit $RC, want 143"
-gate_expect '^verdict: NOT READY \(exit 143\), interrupted by SIGTERM after [0-9]+s$'
+gate_expect '^verdict: NOT READY \(exit 143\), interrupted by SIGTERM after [0-9.]+s$'
 gate_expect '^  cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Active for'
 
 GATE_NAME="SIGINT during gate"
@@ -68,7 +68,7 @@ GATE_CHECKS=$((GATE_CHECKS + 1))
 [ "$RC" = 130 ] || gate_fail "SIGINT: exit $RC, want 130"
 [ ! -e "$marker" ] || gate_fail "SIGINT: CMD ran anyway"
 gate_expect 'interrupted by SIGINT'
-gate_expect "bgpwatch gate: not running '/usr/bin/touch': interrupted by SIGINT after [0-9]+s \(exit 130\)"
+gate_expect "bgpwatch gate: not running '/usr/bin/touch': interrupted by SIGINT after [0-9.]+s \(exit 130\)"
 
 gate_run "gate without CMD: usage" 2 -- gate --node kubernetes1003
 gate_done

@@ -54,7 +54,7 @@ wait_for 'cr2-eqiad ipv6' "$ERR"
 kill -TERM $pid; wait $pid; RC=$?
 GATE_CHECKS=$((GATE_CHECKS + 1))
 [ "$RC" = 143 ] || gate_fail "$GATE_NAME: exit $RC, want 143"
-gate_expect '^verdict: NOT READY \(exit 143\), interrupted by SIGTERM after [0-9]+s$'
+gate_expect '^verdict: NOT READY \(exit 143\), interrupted by SIGTERM after [0-9.]+s$'
 gate_expect '<close-session/>' "$SSHD_DIR/cr1-eqiad.in"
 gate_expect '<close-session/>' "$SSHD_DIR/cr2-eqiad.in"
 gate_expect '<ok/>' "$SSHD_DIR/cr1-eqiad.out"
@@ -80,9 +80,9 @@ GATE_CHECKS=$((GATE_CHECKS + 1))
 [ "$ms" -lt 8000 ] || gate_fail "$GATE_NAME: exited $ms ms after SIGINT (grace is 2 s)"
 echo "     (exited $ms ms after SIGINT)"
 # No poll completed: every expected session is reported, none as read.
-gate_expect '^verdict: UNKNOWN \(exit 130\), interrupted by SIGINT after [0-9]+s$'
+gate_expect '^verdict: UNKNOWN \(exit 130\), interrupted by SIGINT after [0-9.]+s$'
 gate_expect '^  cr1-eqiad ipv4 10\.64\.32\.23 Unknown: no data for router cr1-eqiad$'
-gate_expect '^after 0 polls in [0-9sm]+, NETCONF sessions opened: 2$'
+gate_expect '^after 0 polls in [0-9.sm]+, NETCONF sessions opened: 2$'
 gate_expect '<close-session/>' "$SSHD_DIR/cr1-eqiad.in"
 gate_expect '<ok/>' "$SSHD_DIR/cr1-eqiad.out"
 gate_expect_not '<close-session/>' "$SSHD_DIR/cr2-eqiad.in"

@@ -40,19 +40,21 @@ check "--family ipv6 sees it" 1 'NOT READY, 1/2' -- --family ipv6 --replay "$up1
 check "AS mismatch" 1 'cr1-eqiad ipv4 10.64.32.23 Established for 40s, AS mismatch: router has AS 64602, site expects 64601' -- --replay "cr1-eqiad=$R/cr1-eqiad-as-mismatch.xml" --replay "$up2"
 # --- unknown
 check "peer absent" 3 "cr1-eqiad ipv4 10.64.32.23 Unknown: not in cr1-eqiad's BGP peer list" -- --replay "cr1-eqiad=$R/cr1-eqiad-absent.xml" --replay "$up2"
-check "router without a replay file" 3 'cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Unknown: router unreadable: no --replay file for cr2-eqiad' -- --replay "$up1"
-check "unparsable reply names file:line" 3 'router unreadable: .*/cr1-eqiad-truncated.xml:[0-9]+: ' -- --replay "cr1-eqiad=$R/cr1-eqiad-truncated.xml" --replay "$up2"
-check "rpc-error reply" 3 'router unreadable: .*cr1-eqiad-rpc-error.xml:[0-9]+: BGP is not running' -- --replay "cr1-eqiad=$R/cr1-eqiad-rpc-error.xml" --replay "$up2"
-check "missing replay file" 3 'router unreadable: .*/nope.xml: No such file or directory' -- --replay "cr1-eqiad=$R/nope.xml" --replay "$up2"
+# Issue 16: the router's error once, under the router; its sessions point there.
+check "router without a replay file" 3 '^router cr2-eqiad: unreadable: no --replay file for cr2-eqiad' -- --replay "$up1"
+check "router without a replay file: its sessions point to it" 3 '^  cr2-eqiad ipv6 2620:0:861:103:10:64:32:23 Unknown: router unreadable \(see cr2-eqiad above\)$' -- --replay "$up1"
+check "unparsable reply names file:line" 3 '^router cr1-eqiad: unreadable: .*/cr1-eqiad-truncated.xml:[0-9]+: ' -- --replay "cr1-eqiad=$R/cr1-eqiad-truncated.xml" --replay "$up2"
+check "rpc-error reply" 3 '^router cr1-eqiad: unreadable: .*cr1-eqiad-rpc-error.xml:[0-9]+: BGP is not running' -- --replay "cr1-eqiad=$R/cr1-eqiad-rpc-error.xml" --replay "$up2"
+check "missing replay file" 3 '^router cr1-eqiad: unreadable: .*/nope.xml: No such file or directory' -- --replay "cr1-eqiad=$R/nope.xml" --replay "$up2"
 check "not ready beats unknown" 1 'NOT READY, 0/2' -- --replay "cr1-eqiad=$R/cr1-eqiad-rpc-error.xml" --replay "cr2-eqiad=$R/cr2-eqiad-v6-active.xml" --family ipv6
 # --- --since (the restart race)
-check "restart race: old session Established" 1 'cr1-eqiad ipv4 10.64.32.23 Established for 1h, up since 2026-11-29T01:59:59Z, not after --since 2026-11-29T02:59:30Z \(has not restarted yet\)' -- --since -30s --replay "cr1-eqiad=$R/cr1-eqiad-old-session.xml" --replay "$up2"
+check "restart race: old session Established" 1 'cr1-eqiad ipv4 10.64.32.23 Established for 1h, up since 2026-11-29T01:59:59.000Z, not after --since 2026-11-29T02:59:30.000Z \(has not restarted yet\)' -- --since -30s --replay "cr1-eqiad=$R/cr1-eqiad-old-session.xml" --replay "$up2"
 check "--since -60s: came back 40s ago" 0 'READY' -- --since -60s --replay "$up1" --replay "$up2"
 check "--since -30s: 40s ago is before" 1 'NOT READY, 0/4' -- --since -30s --replay "$up1" --replay "$up2"
 # Up 40 s at --now: came up at 02:59:19 at the earliest (now - uptime - 1 s:
 # Junos floors uptimes to whole seconds), so --since must be before that.
-check "--since -40s: 40s ago is before" 1 'up since 2026-11-29T02:59:19Z, not after --since 2026-11-29T02:59:20Z' -- --since -40s --replay "$up1" --replay "$up2"
-check "--since -41s: exactly at the earliest start is not after" 1 'not after --since 2026-11-29T02:59:19Z' -- --since -41s --replay "$up1" --replay "$up2"
+check "--since -40s: 40s ago is before" 1 'up since 2026-11-29T02:59:19.000Z, not after --since 2026-11-29T02:59:20.000Z' -- --since -40s --replay "$up1" --replay "$up2"
+check "--since -41s: exactly at the earliest start is not after" 1 'not after --since 2026-11-29T02:59:19.000Z' -- --since -41s --replay "$up1" --replay "$up2"
 check "--since -42s" 0 'READY' -- --since -42s --replay "$up1" --replay "$up2"
 check "--since RFC 3339" 0 'READY' -- --since 2026-11-29T02:59:00Z --replay "$up1" --replay "$up2"
 check "--since RFC 3339 with offset" 1 'NOT READY' -- --since 2026-11-29T03:59:30+01:00 --replay "$up1" --replay "$up2"
@@ -67,7 +69,7 @@ check "--require-prefixes, 1 accepted" 0 'READY' -- --require-prefixes --replay 
 check "0 accepted is fine without --require-prefixes" 0 'READY' -- --replay "cr1-eqiad=$R/cr1-eqiad-no-prefixes.xml" --replay "$up2"
 # --- expected set
 t "IPv4-only node, --family ipv6: nothing to check is never ready" 3 'no expected sessions' -- check --node kubernetes1099 --family ipv6 --now "$NOW" --replay "$up1" --replay "$up2"
-t "ToR node: its switch has no replay" 3 'lsw1-e1-eqiad ipv4 10.64.130.21 Unknown: router unreadable: no --replay file' -- check --node kubernetes1021 --now "$NOW" --replay "$up1" --replay "$up2"
+t "ToR node: its switch has no replay" 3 '^router lsw1-e1-eqiad: unreadable: no --replay file' -- check --node kubernetes1021 --now "$NOW" --replay "$up1" --replay "$up2"
 t "ToR node: served by its switch" 0 'READY, 2/2' -- check --node kubernetes1021 --now "$NOW" --replay "lsw1-e1-eqiad=$R/lsw1-e1-eqiad-up.xml"
 t "replay for a router that does not serve the node warns" 0 "warning: --replay cr1-eqiad=.* cr1-eqiad does not serve kubernetes1021.eqiad.wmnet" -- check --node kubernetes1021 --now "$NOW" --replay "lsw1-e1-eqiad=$R/lsw1-e1-eqiad-up.xml" --replay "$up1"
 # --- status: the table

@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   for (const auto& s : result->sessions) {
     const auto again = Address::parse(s.address.to_string());
-    if (s.state == SessionState::unknown || !again || *again != s.address || s.source != Source::router) {
+    if (s.state == SessionState::unknown || !again || *again != s.address || s.source != Source::netconf) {
       __builtin_trap();
     }
     if (!s.uptime_seconds || *s.uptime_seconds < 0) {

@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A parsed session always has a real state, a valid address that
     // round-trips through its text form, and no invented identity.
     const auto again = Address::parse(s.address.to_string());
-    if (s.state == SessionState::unknown || !again || *again != s.address || s.source != Source::router
+    if (s.state == SessionState::unknown || !again || *again != s.address || s.source != Source::netconf
         || s.router || s.site || s.node) {
       __builtin_trap();
     }

@@ -145,7 +145,7 @@ TEST_CASE("append_session_json writes session_to_json's dump byte for byte (issu
       s.peer_as = static_cast<std::uint32_t>(rng());
     }
     s.state = static_cast<bgp::SessionState>(pick(7));
-    s.source = pick(2) == 0 ? bgp::Source::router : bgp::Source::bird;
+    s.source = pick(2) == 0 ? bgp::Source::netconf : bgp::Source::bird;
     if (pick(4) != 0) {
       s.uptime_seconds = pick(2) == 0 ? -static_cast<std::int64_t>(pick(1000)) : static_cast<std::int64_t>(rng() >> 1);
     }

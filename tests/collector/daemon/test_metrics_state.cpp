@@ -194,12 +194,12 @@ TEST_CASE("collector state: /v1/sessions round-trips through session_from_json")
   const auto j = st.sessions_json(now);
   REQUIRE(j["routers"].size() == 2);
   // SPEC "Collector trust": the collector's clock, and each session's start on it.
-  CHECK(j["now"] == "2026-11-29T02:40:12Z");
-  CHECK(j["sessions"][0]["up_since"] == "2026-11-29T02:07:47Z"); // polled_at 02:40:00 - 1933 s
-  CHECK(j["sessions"][1]["up_since"] == "2026-11-29T02:39:19Z");
+  CHECK(j["now"] == "2026-11-29T02:40:12.000Z");
+  CHECK(j["sessions"][0]["up_since"] == "2026-11-29T02:07:47.000Z"); // polled_at 02:40:00 - 1933 s
+  CHECK(j["sessions"][1]["up_since"] == "2026-11-29T02:39:19.000Z");
   CHECK(j["routers"][0]["name"] == "cr1-eqiad");
   CHECK(j["routers"][0]["ok"] == true);
-  CHECK(j["routers"][0]["polled_at"] == "2026-11-29T02:40:00Z");
+  CHECK(j["routers"][0]["polled_at"] == "2026-11-29T02:40:00.000Z");
   CHECK(j["routers"][0]["poll_age_seconds"] == 12.0);
   CHECK(j["routers"][1]["ok"] == false);
   CHECK(j["routers"][1]["error"] == "timed out");

@@ -50,7 +50,7 @@ GateReport merged(const bgp::Session& router, const bgp::Session& bird)
 
 TEST_CASE("router,bird: the same graceful-restart facts agree")
 {
-  auto router = established(bgp::Source::router);
+  auto router = established(bgp::Source::netconf);
   router.restart_negotiated = Words{"inet-unicast"};
   router.end_of_rib_received = Words{"inet-unicast"};
   router.restart_time_received = 120;
@@ -68,7 +68,7 @@ TEST_CASE("router,bird: the same graceful-restart facts agree")
 TEST_CASE("router,bird: a fact only one view states is not compared")
 {
   // BIRD 1.6 prints no capabilities and no End-of-RIB state: null, not a difference.
-  auto router = established(bgp::Source::router);
+  auto router = established(bgp::Source::netconf);
   router.restart_negotiated = Words{"inet-unicast"};
   router.end_of_rib_received = Words{"inet-unicast"};
   router.restart_time_received = 120;
@@ -79,7 +79,7 @@ TEST_CASE("router,bird: a fact only one view states is not compared")
 
 TEST_CASE("router,bird: the views disagree on End-of-RIB and negotiation: not ready, with the difference")
 {
-  auto router = established(bgp::Source::router);
+  auto router = established(bgp::Source::netconf);
   router.restart_negotiated = Words{"inet-unicast"};
   router.end_of_rib_received = Words{"inet-unicast"};
   auto bird = established(bgp::Source::bird);
@@ -98,7 +98,7 @@ TEST_CASE("router,bird: the views disagree on End-of-RIB and negotiation: not re
 
 TEST_CASE("router,bird: family order does not matter; the restart time must match")
 {
-  auto router = established(bgp::Source::router);
+  auto router = established(bgp::Source::netconf);
   router.restart_negotiated = Words{"inet6-unicast", "inet-unicast"};
   router.restart_time_received = 120;
   auto bird = established(bgp::Source::bird);

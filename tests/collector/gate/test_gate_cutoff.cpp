@@ -207,6 +207,10 @@ public:
   {
     return "scripted";
   }
+  SourceInfo info() const override
+  {
+    return {bgp::Source::replay, describe(), {}};
+  }
 
   bool m_first_answers = true;
   int m_polls = 0;
@@ -242,7 +246,7 @@ TEST_CASE("wait_until_ready: the last poll cut off by the deadline keeps the kno
   CHECK(r.verdict.overall == bgp::Readiness::not_ready);
   CHECK(r.exit_code == 1);
   REQUIRE(r.stopped.has_value());
-  CHECK_THAT(*r.stopped, Catch::Matches("deadline passed after [0-9]+s \\(2 polls\\); the last poll was cut off, "
+  CHECK_THAT(*r.stopped, Catch::Matches("deadline passed after [0-9.]+s \\(2 polls\\); the last poll was cut off, "
                                         "verdict from the poll before it"));
 }
 
@@ -259,5 +263,5 @@ TEST_CASE("wait_until_ready: a first poll cut off by the deadline is Unknown (ex
   CHECK(r.verdict.overall == bgp::Readiness::unknown);
   CHECK(r.exit_code == 3);
   REQUIRE(r.stopped.has_value());
-  CHECK_THAT(*r.stopped, Catch::Matches("deadline passed after [0-9]+s \\(1 poll\\)"));
+  CHECK_THAT(*r.stopped, Catch::Matches("deadline passed after [0-9.]+s \\(1 poll\\)"));
 }

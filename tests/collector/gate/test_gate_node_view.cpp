@@ -24,6 +24,10 @@ public:
   {
     return "fake";
   }
+  SourceInfo info() const override
+  {
+    return {bgp::Source::bird, describe(), {}};
+  }
 
 private:
   Expected<std::vector<bgp::Session>, std::string> m_r;

@@ -47,7 +47,7 @@ TEST_CASE("gate options: defaults and values")
   CHECK(r->options.replays[1].router == "cr2-eqiad");
   CHECK(r->options.replays[1].file == "b.txt");
   REQUIRE(r->options.now);
-  CHECK(bgp::format_rfc3339(*r->options.now) == "2026-11-29T03:00:00Z");
+  CHECK(bgp::format_rfc3339(*r->options.now) == "2026-11-29T03:00:00.000Z");
 
   r = parse(GateCommand::gate, {"--node", "n", "--", "kubectl", "uncordon", "--", "x"});
   REQUIRE(r);
@@ -136,7 +136,7 @@ TEST_CASE("gate options: resolve --since against the reference, max age for the 
   auto g = resolve_gate_options(o, ref);
   REQUIRE(g);
   REQUIRE(g->since);
-  CHECK(bgp::format_rfc3339(*g->since) == "2026-11-29T02:59:30Z");
+  CHECK(bgp::format_rfc3339(*g->since) == "2026-11-29T02:59:30.000Z");
   CHECK(g->min_uptime == 2s); // rounded up, never down
   CHECK(g->require_prefixes);
   CHECK_FALSE(g->max_age);
@@ -207,7 +207,7 @@ TEST_CASE("gate options: auto and none leave the verdict's --since unset (auto i
 TEST_CASE("gate options: --since out of range or in the future is refused")
 {
   const auto ref = *bgp::parse_instant("2026-11-29T03:00:00Z");
-  const std::string range = "outside the clock's range (1970-01-01T00:00:00Z to 2262-04-11T23:47:16Z)";
+  const std::string range = "outside the clock's range (1970-01-01T00:00:00.000Z to 2262-04-11T23:47:16.854Z)";
   struct T
   {
     const char* since;
@@ -217,12 +217,12 @@ TEST_CASE("gate options: --since out of range or in the future is refused")
     {"2263-01-01T00:00:00Z", "--since: bad time '2263-01-01T00:00:00Z': " + range},
     {"9999-12-31T23:59:59Z", "--since: bad time '9999-12-31T23:59:59Z': " + range},
     {"@9999999999", "--since: bad time '@9999999999': " + range},
-    {"2030-01-01T00:00:00Z", "--since: 2030-01-01T00:00:00Z is in the future (now is 2026-11-29T03:00:00Z): no "
+    {"2030-01-01T00:00:00Z", "--since: 2030-01-01T00:00:00.000Z is in the future (now is 2026-11-29T03:00:00.000Z): no "
                              "session can have come up after it yet"},
     {"2026-11-29T03:00:02.001Z", "--since: 2026-11-29T03:00:02.001Z is in the future (now is "
-                                 "2026-11-29T03:00:00Z): no session can have come up after it yet"},
-    {"-100000w", "--since: bad time '-100000w': 100000w before 2026-11-29T03:00:00Z is outside the clock's "
-                 "range (before 1970-01-01T00:00:00Z)"},
+                                 "2026-11-29T03:00:00.000Z): no session can have come up after it yet"},
+    {"-100000w", "--since: bad time '-100000w': 100000w before 2026-11-29T03:00:00.000Z is outside the clock's "
+                 "range (before 1970-01-01T00:00:00.000Z)"},
   };
   for (const auto& t : table) {
     CAPTURE(t.since);
@@ -238,7 +238,7 @@ TEST_CASE("gate options: --since out of range or in the future is refused")
   o.since = "2026-11-29T03:00:02Z";
   auto g = resolve_gate_options(o, ref);
   REQUIRE(g);
-  CHECK(bgp::format_rfc3339(*g->since) == "2026-11-29T03:00:02Z");
+  CHECK(bgp::format_rfc3339(*g->since) == "2026-11-29T03:00:02.000Z");
   // The command line refuses the out-of-range ones at once (syntax check).
   auto r = parse(GateCommand::check, {"--node", "n", "--since", "2263-01-01T00:00:00Z"});
   REQUIRE_FALSE(r);

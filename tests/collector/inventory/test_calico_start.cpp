@@ -39,8 +39,8 @@ TEST_CASE("calico start: the calico-node container's startedAt")
   auto r = calico_start_from_pods(list({pod("calico-node-x7k2p", k_running)}), "node kubernetes1003");
   REQUIRE(r);
   REQUIRE(r->started_at);
-  CHECK(bgp::format_rfc3339(*r->started_at) == "2026-11-29T02:59:20Z");
-  CHECK(r->detail == "pod kube-system/calico-node-x7k2p, container calico-node running since 2026-11-29T02:59:20Z");
+  CHECK(bgp::format_rfc3339(*r->started_at) == "2026-11-29T02:59:20.000Z");
+  CHECK(r->detail == "pod kube-system/calico-node-x7k2p, container calico-node running since 2026-11-29T02:59:20.000Z");
 }
 
 TEST_CASE("calico start: a rollout takes the latest start; one not running means not started yet")
@@ -50,7 +50,7 @@ TEST_CASE("calico start: a rollout takes the latest start; one not running means
     "q");
   REQUIRE(r);
   REQUIRE(r->started_at);
-  CHECK(bgp::format_rfc3339(*r->started_at) == "2026-11-29T02:59:20Z");
+  CHECK(bgp::format_rfc3339(*r->started_at) == "2026-11-29T02:59:20.000Z");
   CHECK(r->detail.starts_with("pod kube-system/calico-node-new,"));
 
   r = calico_start_from_pods(
@@ -92,7 +92,7 @@ TEST_CASE("calico start: errors say what is missing")
      "2026-11-29T02:46:11Z, @1795920371, -30s)"},
     {list({pod("p", R"({"running":{"startedAt":"9999-01-01T00:00:00Z"}})")}),
      "node n: pod kube-system/p: calico-node state.running.startedAt: bad time '9999-01-01T00:00:00Z': outside the "
-     "clock's range (1970-01-01T00:00:00Z to 2262-04-11T23:47:16Z)"},
+     "clock's range (1970-01-01T00:00:00.000Z to 2262-04-11T23:47:16.854Z)"},
     // A wrong JSON type is an error, never an exception.
     {list({R"({"metadata":{"name":5},"status":{"containerStatuses":[{"name":"calico-node","state":{"running":{"startedAt":7}}}]}})"}),
      "node n: pod ?/?: calico-node state.running.startedAt: bad time '': empty (examples: 2026-11-29T02:46:11Z, "

@@ -223,7 +223,7 @@ TEST_CASE("collector reply: a clock ahead of ours is clock_skew, never ready")
     CHECK(v.sessions[0].reason == bgp::Reason::clock_skew);
     CHECK(v.sessions[0].text
           == "cr1-eqiad ipv4 10.64.32.23 Unknown: clock_skew: data stamped 10s after our clock "
-             "(2026-12-06T15:00:10Z > 2026-12-06T15:00:00Z; max skew 2s)");
+             "(2026-12-06T15:00:10.000Z > 2026-12-06T15:00:00.000Z; max skew 2s)");
   }
   SECTION("1 s ahead is within the bound")
   {
@@ -265,7 +265,7 @@ TEST_CASE("collector reply: up_since and uptime must agree, and not overflow")
     CHECK_FALSE(obs[0].readable);
     CHECK(obs[0].error
           == "collector http://127.0.0.1:9179: malformed data for cr1-eqiad: 10.64.32.23 up_since "
-             "2026-12-06T15:08:15Z disagrees with polled_at - uptime_seconds (2026-12-06T14:58:15Z)");
+             "2026-12-06T15:08:15.000Z disagrees with polled_at - uptime_seconds (2026-12-06T14:58:15.000Z)");
   }
   SECTION("an uptime longer than the time since 1970")
   {

@@ -5,12 +5,12 @@
 args=(--config "$FR_REPLAY/config.yaml" check --node kubernetes1003
       --replay "cr1-eqiad=$FR_REPLAY/cr1-eqiad-up.xml" --replay "cr2-eqiad=$FR_REPLAY/cr2-eqiad-up.xml")
 for since in 2263-01-01T00:00:00Z 9999-12-31T23:59:59Z @9999999999; do
-  fr_expect "--since $since" 2 "--since: bad time '$since': outside the clock's range \(1970-01-01T00:00:00Z to 2262-04-11T23:47:16Z\)" -- \
+  fr_expect "--since $since" 2 "--since: bad time '$since': outside the clock's range \(1970-01-01T00:00:00.000Z to 2262-04-11T23:47:16.854Z\)" -- \
     "${args[@]}" --since "$since"
 done
-fr_expect "--since in the future" 2 '--since: 2030-01-01T00:00:00Z is in the future \(now is 2026-11-29T03:00:00Z\)' -- \
+fr_expect "--since in the future" 2 '--since: 2030-01-01T00:00:00.000Z is in the future \(now is 2026-11-29T03:00:00.000Z\)' -- \
   "${args[@]}" --now "$FR_NOW" --since 2030-01-01T00:00:00Z
-fr_expect "--since in the future, live clock" 2 '--since: 2200-01-01T00:00:00Z is in the future' -- \
+fr_expect "--since in the future, live clock" 2 '--since: 2200-01-01T00:00:00.000Z is in the future' -- \
   "${args[@]}" --since 2200-01-01T00:00:00Z
 fr_expect "--now beyond the clock" 2 "--now: bad time '@9999999999': outside the clock's range" -- \
   "${args[@]}" --now @9999999999 --since -30s

@@ -1,7 +1,7 @@
 # A state bgpwatch does not know is never a default: a Junos reply with an
 # unknown <peer-state> is unparsable (Unknown), and a collector that says
 # "Unknown" gives state_unknown.
-fr_expect "unknown Junos peer-state" 3 "router unreadable: .*unknown BGP state 'Flapping'" -- \
+fr_expect "unknown Junos peer-state" 3 "^router cr1-eqiad: unreadable: .*unknown BGP state 'Flapping'" -- \
   --config "$FR_REPLAY/config.yaml" check --node kubernetes1003 --now "$FR_NOW" \
   --replay "cr1-eqiad=$FR_FIXTURES/cr1-eqiad-unknown-state.xml" --replay "cr2-eqiad=$FR_REPLAY/cr2-eqiad-up.xml"
 now=$(fr_iso_ago 0)

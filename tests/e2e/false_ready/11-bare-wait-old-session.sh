@@ -46,9 +46,9 @@ KC
 # The replay configuration (static inventory first), plus Kubernetes.
 { cat "$FR_REPLAY/config.yaml"; printf '  kubernetes: {kubeconfig: %s}\n' "$api/kubeconfig"; } > "$api/config.yaml"
 fr_expect "bare wait-established, Kubernetes: the old session does not count" 1 \
-  'cr1-eqiad ipv4 10\.64\.32\.23 Established for 1h, up since .*not after --since 2026-11-29T02:59:15Z \(has not restarted yet\)' -- \
+  'cr1-eqiad ipv4 10\.64\.32\.23 Established for 1h, up since .*not after --since 2026-11-29T02:59:15.000Z \(has not restarted yet\)' -- \
   --config "$api/config.yaml" wait-established --node kubernetes1003 --now "$FR_NOW" --interval 1s --timeout 2s "${old[@]}"
-grep -Eq '^since: auto: Kubernetes: pod kube-system/calico-node-x7k2p, container calico-node running since 2026-11-29T02:59:15Z$' "$FR_OUT" \
+grep -Eq '^since: auto: Kubernetes: pod kube-system/calico-node-x7k2p, container calico-node running since 2026-11-29T02:59:15.000Z$' "$FR_OUT" \
   || { echo "FAIL: the report does not say where --since came from"; cat "$FR_OUT"; FR_FAILS=$((FR_FAILS + 1)); }
 grep -q 'labelSelector=k8s-app%3Dcalico-node&fieldSelector=spec.nodeName%3Dkubernetes1003.eqiad.wmnet' "$api/requests.log" \
   || { echo "FAIL: the API was not asked for the node's calico-node pods: $(cat "$api/requests.log")"; FR_FAILS=$((FR_FAILS + 1)); }
