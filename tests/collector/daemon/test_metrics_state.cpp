@@ -374,7 +374,7 @@ TEST_CASE("collector state: the stale-route budget in metrics, /v1/sessions and 
 
   const auto sessions = st.sessions_json(bgp::WallClock::time_point(std::chrono::seconds(1795920005)));
   REQUIRE(sessions["sessions"].size() == 2);
-  CHECK(sessions["sessions"][0]["stale_routes_expire_at"] == "2026-11-29T02:41:15Z");
+  CHECK(sessions["sessions"][0]["stale_routes_expire_at"] == "2026-11-29T02:41:15.000Z");
   CHECK(sessions["sessions"][0]["restart_time_received"] == 120);
   CHECK(sessions["sessions"][1]["stale_routes_expire_at"].is_null());
   const auto back = session_from_json(sessions["sessions"][0]);
@@ -388,7 +388,7 @@ TEST_CASE("collector state: the stale-route budget in metrics, /v1/sessions and 
   bool seen = false;
   for (const auto& s : node["sessions"]) {
     if (s["router"] == "cr1-eqiad" && s["family"] == "ipv4") {
-      CHECK(s["session"]["stale_routes_expire_at"] == "2026-11-29T02:41:15Z");
+      CHECK(s["session"]["stale_routes_expire_at"] == "2026-11-29T02:41:15.000Z");
       seen = true;
     }
   }

@@ -313,17 +313,17 @@ TEST_CASE("collector reply: newest polled_at of our routers, the next long-poll'
 
   // Stale or failed, a polled_at still says which poll we have seen.
   doc["routers"][1]["ok"] = false;
-  doc["routers"][1]["polled_at"] = "2026-12-06T14:59:58Z";
+  doc["routers"][1]["polled_at"] = "2026-12-06T14:59:58.000Z";
   observations_from_collector(doc.dump(), two_routers(), k_now, std::chrono::seconds(30), k_url, &newest);
-  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58Z");
+  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58.000Z");
 
   // Nothing readable: left as it was, never moved back.
   observations_from_collector("{\"routers\":[", two_routers(), k_now, std::chrono::seconds(30), k_url, &newest);
-  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58Z");
+  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58.000Z");
   doc["routers"][0]["polled_at"] = "2026-12-06T14:00:00Z";
   doc["routers"][1]["polled_at"] = nullptr;
   observations_from_collector(doc.dump(), two_routers(), k_now, std::chrono::seconds(30), k_url, &newest);
-  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58Z");
+  CHECK(bgp::format_rfc3339(*newest) == "2026-12-06T14:59:58.000Z");
 }
 
 TEST_CASE("collector URLs: https anywhere, plain http only on loopback")
