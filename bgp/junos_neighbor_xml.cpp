@@ -9,6 +9,7 @@
 // reply is an error.
 #include "bgp/junos.hpp"
 #include "bgp/junos_fields.hpp"
+#include "bgp/junos_xml_nodes.hpp"
 #include "bgp/junos_neighbor.hpp"
 
 #include <pugixml.hpp>
@@ -24,38 +25,10 @@ namespace {
 
 using junos::trim;
 
-std::string_view local_name(const char* name)
-{
-  std::string_view n(name);
-  const auto colon = n.rfind(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-std::string_view element_text(const pugi::xml_node& node)
-{
-  return trim(node.text().get());
-}
-
-const char* attribute_local(const pugi::xml_node& node, std::string_view name)
-{
-  for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
-    if (local_name(a.name()) == name) {
-      return a.value();
-    }
-  }
-  return nullptr;
-}
-
-template <class F>
-Expected<void, ParseError> for_each_element(const pugi::xml_node& parent, F&& f)
-{
-  for (auto child = parent.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element) {
-      BGPWATCH_TRY(f(child, local_name(child.name())));
-    }
-  }
-  return {};
-}
+using junos_xml::attribute_local;
+using junos_xml::element_text;
+using junos_xml::for_each_element;
+using junos_xml::local_name;
 
 // Junos prints "master" for the default instance in peer-cfg-rti.
 std::optional<std::string> instance_of(std::string_view rti)
@@ -235,38 +208,11 @@ private:
     });
   }
 
-  // RFC 6241 §4.3: severity "warning" is not fatal; "error" or none is.
+  // RFC 6241 §4.3 <rpc-error>: the error, and whether it is fatal.
   std::pair<ParseError, bool> read_rpc_error(const pugi::xml_node& node) const
   {
-    std::string severity;
-    std::string message;
-    std::string bad_element;
-    for (auto c = node.first_child(); c; c = c.next_sibling()) {
-      if (c.type() != pugi::node_element) {
-        continue;
-      }
-      const auto n = local_name(c.name());
-      if (n == "error-severity") {
-        severity = element_text(c);
-      } else if (n == "error-message") {
-        message = element_text(c);
-      } else if (n == "error-info") {
-        for (auto i = c.first_child(); i; i = i.next_sibling()) {
-          if (i.type() == pugi::node_element && local_name(i.name()) == "bad-element") {
-            bad_element = element_text(i);
-          }
-        }
-      }
-    }
-    const bool fatal = severity != "warning";
-    std::string detail = message.empty() ? "router returned <rpc-error> without <error-message>" : message;
-    if (!bad_element.empty()) {
-      detail += " (bad-element " + bad_element + ")";
-    }
-    if (!fatal) {
-      detail = "warning: " + detail;
-    }
-    return {error_at(node, ParseErrc::rpc_error, std::move(detail)), fatal};
+    auto e = junos_xml::read_rpc_error(node);
+    return {error_at(node, ParseErrc::rpc_error, std::move(e.detail)), e.fatal};
   }
 
   Expected<void, ParseError> read_bgp_information(const pugi::xml_node& info, Summary& summary)

@@ -9,6 +9,7 @@
 // wrong. Fields we do read must parse, or the whole reply is an error.
 #include "bgp/junos.hpp"
 #include "bgp/junos_fields.hpp"
+#include "bgp/junos_xml_nodes.hpp"
 
 #include <pugixml.hpp>
 
@@ -22,69 +23,11 @@ namespace {
 
 using junos::trim;
 
-// The part after the last colon. One pass over the NUL-terminated name:
-// this runs for every node of a reply, where strlen plus rfind showed up
-// as a tenth of the parse (tests/bench/bench_netconf_reply.cpp).
-std::string_view local_name(const char* name)
-{
-  const char* start = name;
-  const char* p = name;
-  for (; *p != '\0'; ++p) {
-    if (*p == ':') {
-      start = p + 1;
-    }
-  }
-  return {start, static_cast<std::size_t>(p - start)};
-}
-
-bool is_trim_space(char c)
-{
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-// junos::trim over a NUL-terminated value, without a strlen and a
-// find_first_not_of per character first.
-std::string_view trim(const char* text)
-{
-  while (is_trim_space(*text)) {
-    ++text;
-  }
-  const char* end = text;
-  while (*end != '\0') {
-    ++end;
-  }
-  while (end > text && is_trim_space(end[-1])) {
-    --end;
-  }
-  return {text, static_cast<std::size_t>(end - text)};
-}
-
-// Element children only (pugixml also yields pcdata between elements).
-template <class F>
-Expected<void, ParseError> for_each_element(const pugi::xml_node& parent, F&& f)
-{
-  for (auto child = parent.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element) {
-      BGPWATCH_TRY(f(child, local_name(child.name())));
-    }
-  }
-  return {};
-}
-
-const char* attribute_local(const pugi::xml_node& node, std::string_view name)
-{
-  for (auto a = node.first_attribute(); a; a = a.next_attribute()) {
-    if (local_name(a.name()) == name) {
-      return a.value();
-    }
-  }
-  return nullptr;
-}
-
-std::string_view element_text(const pugi::xml_node& node)
-{
-  return trim(node.text().get());
-}
+using junos_xml::attribute_local;
+using junos_xml::element_text;
+using junos_xml::for_each_element;
+using junos_xml::local_name;
+using junos_xml::trim;
 
 class XmlSummaryReader
 {
@@ -311,51 +254,11 @@ private:
     });
   }
 
-  // RFC 6241 §4.3 <rpc-error>. Returns the error and whether it is fatal:
-  // severity "warning" is not; "error" or a missing severity is.
+  // RFC 6241 §4.3 <rpc-error>: the error, and whether it is fatal.
   std::pair<ParseError, bool> read_rpc_error(const pugi::xml_node& node) const
   {
-    std::string severity;
-    std::string message;
-    std::string path;
-    std::string bad_element;
-    std::string tag;
-    for (auto c = node.first_child(); c; c = c.next_sibling()) {
-      if (c.type() != pugi::node_element) {
-        continue;
-      }
-      const auto n = local_name(c.name());
-      if (n == "error-severity") {
-        severity = element_text(c);
-      } else if (n == "error-message") {
-        message = element_text(c);
-      } else if (n == "error-path") {
-        path = element_text(c);
-      } else if (n == "error-tag") {
-        tag = element_text(c);
-      } else if (n == "error-info") {
-        for (auto i = c.first_child(); i; i = i.next_sibling()) {
-          if (i.type() == pugi::node_element && local_name(i.name()) == "bad-element") {
-            bad_element = element_text(i);
-          }
-        }
-      }
-    }
-    const bool fatal = severity != "warning";
-    std::string detail = message.empty() ? "router returned <rpc-error> without <error-message>" : message;
-    if (!tag.empty() && message.empty()) {
-      detail += " (error-tag " + tag + ")";
-    }
-    if (!bad_element.empty()) {
-      detail += " (bad-element " + bad_element + ")";
-    }
-    if (!path.empty()) {
-      detail += " (error-path " + path + ")";
-    }
-    if (!fatal) {
-      detail = "warning: " + detail;
-    }
-    return {error_at(node, ParseErrc::rpc_error, std::move(detail)), fatal};
+    auto e = junos_xml::read_rpc_error(node);
+    return {error_at(node, ParseErrc::rpc_error, std::move(e.detail)), e.fatal};
   }
 
   Expected<Summary, ParseError> read_bgp_information(const pugi::xml_node& info)
