@@ -56,6 +56,7 @@ GR_TIME=${GR_TIME:-120}
 SLOW_RATE=${SLOW_RATE:-512bit}
 
 . "$SRC/tests/lib/sshd.sh"
+. "$SRC/tests/lib/lab_mirror.sh"
 cleanup() {
   local p
   for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
@@ -81,32 +82,7 @@ BLOCKS4="10.67.128.0/26 10.67.128.64/26" # node1's IPAM blocks (bwlab.sh node_bl
 "$LAB" vtysh 'show running-config' | grep -q '^ bgp graceful-restart$' || fail "FRR config has no bgp graceful-restart"
 grep -q "graceful restart time $GR_TIME;" "$BWLAB_DIR/node1/bird.conf" || fail "bird.conf has no restart time $GR_TIME"
 
-for what in summary neighbors; do
-  cat > "$WORK/frr-$what.sh" <<EOF
-#!/bin/sh
-exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp $what json'
-EOF
-  chmod 0755 "$WORK/frr-$what.sh"
-done
-sshd_start_subsystem cr1-eqiad "$SIM" --router cr1-eqiad --mirror-command "$WORK/frr-summary.sh" \
-  --mirror-neighbor-command "$WORK/frr-neighbors.sh" || fail "sshd for cr1-eqiad"
-CONF=$WORK/bgpwatch.yaml
-cat > "$CONF" <<EOF
-sites:
-  eqiad:
-    asn: 64601
-    routers:
-      - {name: cr1-eqiad, host: 127.0.0.1, port: $(sshd_port cr1-eqiad), bgp_addresses: [$BWLAB_RTR_V4, "$BWLAB_RTR_V6"]}
-netconf:
-  username: $SSHD_USER
-  private_key: $SSHD_DIR/id_ed25519
-  known_hosts: $SSHD_DIR/known_hosts
-  connect_timeout: 5s
-  rpc_timeout: 10s
-inventory:
-  static:
-    node1.eqiad.wmnet: {site: eqiad, addresses: [$N4, "$N6"]}
-EOF
+lab_mirror_world || fail "sshd for cr1-eqiad"
 bw() { "$BW" --config "$CONF" "$@"; }
 
 frr_state() { "$LAB" state "$1" | cut -d' ' -f1; }

@@ -40,6 +40,7 @@ mkdir -p "$WORK"
 BG_PIDS=()
 
 . "$SRC/tests/lib/sshd.sh"
+. "$SRC/tests/lib/lab_mirror.sh"
 cleanup() {
   local p
   for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
@@ -62,34 +63,7 @@ N4=$BWLAB_NODE1_V4 N6=$BWLAB_NODE1_V6 NS=$BWLAB_NODE1_NS
 CTL4=$BWLAB_NODE1_BIRD_CTL CTL6=$BWLAB_NODE1_BIRD6_CTL
 
 # the router: NETCONF over SSH, answered from FRR's live state
-cat > "$WORK/frr-summary.sh" <<EOF
-#!/bin/sh
-exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp summary json'
-EOF
-cat > "$WORK/frr-neighbors.sh" <<EOF
-#!/bin/sh
-exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp neighbors json'
-EOF
-chmod 0755 "$WORK/frr-summary.sh" "$WORK/frr-neighbors.sh"
-sshd_start_subsystem cr1-eqiad "$SIM" --router cr1-eqiad --mirror-command "$WORK/frr-summary.sh" \
-  --mirror-neighbor-command "$WORK/frr-neighbors.sh" || fail "sshd for cr1-eqiad"
-CONF=$WORK/bgpwatch.yaml
-cat > "$CONF" <<EOF
-sites:
-  eqiad:
-    asn: 64601
-    routers:
-      - {name: cr1-eqiad, host: 127.0.0.1, port: $(sshd_port cr1-eqiad), bgp_addresses: [$BWLAB_RTR_V4, "$BWLAB_RTR_V6"]}
-netconf:
-  username: $SSHD_USER
-  private_key: $SSHD_DIR/id_ed25519
-  known_hosts: $SSHD_DIR/known_hosts
-  connect_timeout: 5s
-  rpc_timeout: 10s
-inventory:
-  static:
-    node1.eqiad.wmnet: {site: eqiad, addresses: [$N4, "$N6"]}
-EOF
+lab_mirror_world || fail "sshd for cr1-eqiad"
 bw() { "$BW" --config "$CONF" "$@"; }
 
 # supported SOURCE: does this build's gate take --source SOURCE?

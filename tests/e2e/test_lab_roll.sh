@@ -37,6 +37,7 @@ WORK=$BWLAB_DIR/e2e
 mkdir -p "$WORK"
 
 . "$SRC/tests/lib/sshd.sh"
+. "$SRC/tests/lib/lab_mirror.sh"
 cleanup() {
   sshd_cleanup
   "$LAB" down >/dev/null 2>&1 || echo "warning: bwlab down failed" >&2
@@ -55,35 +56,7 @@ NODES=2 UP_TIMEOUT=60 "$LAB" up || fail "bwlab up"
 eval "$("$LAB" env)"
 [ "$BWLAB_NODES" = 2 ] || fail "the lab has $BWLAB_NODES nodes, want 2"
 
-cat > "$WORK/frr-summary.sh" <<EOF
-#!/bin/sh
-exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp summary json'
-EOF
-cat > "$WORK/frr-neighbors.sh" <<EOF
-#!/bin/sh
-exec env BWLAB_PREFIX=$BWLAB_PREFIX BWLAB_DIR=$BWLAB_DIR BWLAB_QUIET=1 $LAB vtysh 'show bgp neighbors json'
-EOF
-chmod 0755 "$WORK/frr-summary.sh" "$WORK/frr-neighbors.sh"
-sshd_start_subsystem cr1-eqiad "$SIM" --router cr1-eqiad --mirror-command "$WORK/frr-summary.sh" \
-  --mirror-neighbor-command "$WORK/frr-neighbors.sh" || fail "sshd for cr1-eqiad"
-CONF=$WORK/bgpwatch.yaml
-cat > "$CONF" <<EOF
-sites:
-  eqiad:
-    asn: 64601
-    routers:
-      - {name: cr1-eqiad, host: 127.0.0.1, port: $(sshd_port cr1-eqiad), bgp_addresses: [$BWLAB_RTR_V4, "$BWLAB_RTR_V6"]}
-netconf:
-  username: $SSHD_USER
-  private_key: $SSHD_DIR/id_ed25519
-  known_hosts: $SSHD_DIR/known_hosts
-  connect_timeout: 5s
-  rpc_timeout: 10s
-inventory:
-  static:
-    node1.eqiad.wmnet: {site: eqiad, addresses: [$BWLAB_NODE1_V4, "$BWLAB_NODE1_V6"]}
-    node2.eqiad.wmnet: {site: eqiad, addresses: [$BWLAB_NODE2_V4, "$BWLAB_NODE2_V6"]}
-EOF
+lab_mirror_world || fail "sshd for cr1-eqiad"
 
 # CMD: restart.sh NODE. Logs, before touching anything, FRR's view of both
 # nodes ("STATE COUNT" per address) to cmd.log as one JSON line; then
