@@ -86,6 +86,23 @@ std::chrono::milliseconds backoff_delay(const Backoff& backoff, unsigned failure
 
 namespace {
 
+// f() while holding one parse slot: at most as many replies are parsed at
+// once as there are cores, so routers' MB-sized trees do not pile up.
+template <class F>
+auto with_parse_slot(std::counting_semaphore<256>& slots, F&& f)
+{
+  slots.acquire();
+  struct Release
+  {
+    std::counting_semaphore<256>& slots;
+    ~Release()
+    {
+      slots.release();
+    }
+  } release{slots};
+  return f();
+}
+
 Expected<bgp::Summary, std::string> with_router(Expected<bgp::Summary, bgp::ParseError> summary,
                                                 const std::string& router_name)
 {
@@ -314,20 +331,9 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
       return finish(failed(router.name, reply.error().message));
     }
     const auto polled_at = bgp::WallClock::now();
-    auto summary = [&] {
-      m_parse_slots.acquire();
-      struct Release
-      {
-        std::counting_semaphore<256>& slots;
-        ~Release()
-        {
-          slots.release();
-        }
-      } release{m_parse_slots};
-      // In place: a second copy of a reply of MBs, per router per poll,
-      // was allocated, copied and faulted in for nothing (issue 17).
-      return parse_router_reply_inplace(*reply, router.name);
-    }();
+    // In place: a second copy of a reply of MBs, per router per poll,
+    // was allocated, copied and faulted in for nothing (issue 17).
+    auto summary = with_parse_slot(m_parse_slots, [&] { return parse_router_reply_inplace(*reply, router.name); });
     *reply = std::string(); // the reply's memory goes back before the result is handed on
     if (!summary) {
       state.last_error = router.name + ": unparsable <get-bgp-summary-information> reply: " + summary.error();
@@ -348,18 +354,7 @@ PollResult Poller::poll_one(const RouterConfig& router, RouterState& state, Stea
         spdlog::debug("router={} peer={} no neighbor detail: {}", router.name, what, neighbor.error().message);
         return std::nullopt;
       }
-      auto parsed = [&] {
-        m_parse_slots.acquire();
-        struct Release
-        {
-          std::counting_semaphore<256>& slots;
-          ~Release()
-          {
-            slots.release();
-          }
-        } release{m_parse_slots};
-        return bgp::parse_junos_neighbor_xml(*neighbor);
-      }();
+      auto parsed = with_parse_slot(m_parse_slots, [&] { return bgp::parse_junos_neighbor_xml(*neighbor); });
       if (!parsed) {
         spdlog::debug("router={} peer={} unparsable neighbor detail: {}", router.name, what,
                       parsed.error().to_string());
