@@ -13,21 +13,39 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
+// The API server's JSON is read without trusting its types (fuzz_roll_audit
+// found a "kind" that was an object): a member of the wrong type reads as
+// absent, never as an exception.
+const json& member(const json& j, const char* key)
+{
+  static const json k_absent;
+  if (!j.is_object()) {
+    return k_absent;
+  }
+  const auto it = j.find(key);
+  return it == j.end() ? k_absent : *it;
+}
+
+std::string text_of(const json& j, const char* key, std::string fallback = {})
+{
+  const json& v = member(j, key);
+  return v.is_string() ? v.get<std::string>() : fallback;
+}
+
 PodRef ref_of(const json& pod)
 {
-  const json md = pod.value("metadata", json::object());
-  return PodRef{md.value("namespace", std::string("default")), md.value("name", std::string()),
-                md.value("uid", std::string())};
+  const json& md = member(pod, "metadata");
+  return PodRef{text_of(md, "namespace", "default"), text_of(md, "name"), text_of(md, "uid")};
 }
 
 const json* controller_of(const json& pod)
 {
-  const json md = pod.value("metadata", json::object());
-  if (!pod.contains("metadata") || !pod["metadata"].contains("ownerReferences")) {
+  const json& owners = member(member(pod, "metadata"), "ownerReferences");
+  if (!owners.is_array()) {
     return nullptr;
   }
-  for (const auto& o : pod["metadata"]["ownerReferences"]) {
-    if (o.value("controller", false)) {
+  for (const auto& o : owners) {
+    if (member(o, "controller") == json(true)) {
       return &o;
     }
   }
@@ -62,13 +80,17 @@ DrainPlan plan_drain(const json& pod_list)
   }
   for (const auto& pod : pod_list["items"]) {
     const PodRef ref = ref_of(pod);
-    const json md = pod.value("metadata", json::object());
-    const json annotations = md.value("annotations", json::object());
-    if (annotations.contains("kubernetes.io/config.mirror")) {
+    if (ref.name.empty()) {
+      // Nothing could be evicted by that name, and nothing is skipped blind.
+      plan.refuse.emplace_back(ref, "the API server listed a pod without a readable metadata.name");
+      continue;
+    }
+    const json& annotations = member(member(pod, "metadata"), "annotations");
+    if (annotations.is_object() && annotations.contains("kubernetes.io/config.mirror")) {
       plan.skip.emplace_back(ref, "mirror pod");
       continue;
     }
-    const std::string phase = pod.value("status", json::object()).value("phase", std::string());
+    const std::string phase = text_of(member(pod, "status"), "phase");
     if (phase == "Succeeded" || phase == "Failed") {
       plan.evict.push_back(ref); // finished: deleting it loses nothing (kubectl does the same)
       continue;
@@ -79,7 +101,7 @@ DrainPlan plan_drain(const json& pod_list)
                                     "refuses it without --force)");
       continue;
     }
-    if (owner->value("kind", std::string()) == "DaemonSet") {
+    if (text_of(*owner, "kind") == "DaemonSet") {
       plan.skip.emplace_back(ref, "DaemonSet");
       continue;
     }

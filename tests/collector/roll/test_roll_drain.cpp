@@ -81,3 +81,31 @@ TEST_CASE("drain plan: a pod no controller manages stops the drain; finished pod
   CHECK(plan.refuse[1].first.key() == "default/rs-pod");
   CHECK(plan_drain(json::object()).evict.empty());
 }
+
+TEST_CASE("drain plan: members of the wrong type read as absent, never as an exception")
+{
+  // fuzz_roll_audit found a PodList whose owner "kind" was an object: nlohmann's
+  // value() threw type_error and the process terminated.
+  const json list = json::parse(R"({"items": [
+    5,
+    {"metadata": "not an object"},
+    {"metadata": {"name": 7, "namespace": "default"}},
+    {"metadata": {"name": "odd-owner", "namespace": "default", "annotations": [1, 2],
+                  "ownerReferences": [{"kind": {"x": 1}, "controller": true}]}, "status": {"phase": 3}},
+    {"metadata": {"name": "owners-not-a-list", "namespace": "default", "ownerReferences": {"kind": "DaemonSet"}}},
+    {"metadata": {"name": "ds-pod", "namespace": {}, "ownerReferences": [{"kind": "DaemonSet", "controller": "yes"}]}}
+  ]})");
+  DrainPlan plan;
+  REQUIRE_NOTHROW(plan = plan_drain(list));
+  // A controller whose kind cannot be read is still a controller: evicted, as kubectl would.
+  CHECK(keys(plan.evict) == std::vector<std::string>{"default/odd-owner"});
+  CHECK(plan.skip.empty());
+  REQUIRE(plan.refuse.size() == 5);
+  for (std::size_t i = 0; i < 3; ++i) { // no readable name: refused, the drain stops
+    CHECK(plan.refuse[i].second == "the API server listed a pod without a readable metadata.name");
+  }
+  CHECK(plan.refuse[3].first.key() == "default/owners-not-a-list");
+  CHECK(plan.refuse[3].second.starts_with("not managed by a controller"));
+  // "controller": "yes" is not true; a namespace that is not a string reads as "default".
+  CHECK(plan.refuse[4].first.key() == "default/ds-pod");
+}
