@@ -244,6 +244,10 @@ public:
           return Unexpected(created.error());
         }
         if (created->status == 201 || created->status == 200) {
+          if (!is_lease(created->body)) {
+            return Unexpected(LockError{false, describe() + ": create answered " + std::to_string(created->status)
+                                                   + " without a Lease object (is this a Kubernetes API server?)"});
+          }
           m_current = created->body;
           return std::string();
         }
@@ -255,12 +259,20 @@ public:
       if (got->status != 200) {
         return Unexpected(LockError{false, describe() + ": " + got->message()});
       }
-      const LockState state = state_of(got->body);
+      auto read = state_of(got->body);
+      if (!read) {
+        // Fail closed: a Lease we cannot read is held by someone we cannot name.
+        return Unexpected(LockError{true, describe() + ": " + read.error()
+                                              + " (inspect it with kubectl get lease -o yaml; delete it by hand if "
+                                                "no roll is running)"});
+      }
+      const LockState state = *read;
       if (!lock_available(state, m_owner, now)) {
         return Unexpected(LockError{true, describe() + " " + describe_holder(state, now)});
       }
       json lease = got->body;
-      const std::int64_t transitions = lease["spec"].value("leaseTransitions", std::int64_t{0})
+      const json& old_transitions = lease["spec"]["leaseTransitions"];
+      const std::int64_t transitions = (old_transitions.is_number_integer() ? old_transitions.get<std::int64_t>() : 0)
                                        + (state.owner == m_owner || state.owner.empty() ? 0 : 1);
       lease["spec"] = spec(now, now, transitions);
       auto put = call("PUT", item_path(), lease);
@@ -268,6 +280,9 @@ public:
         return Unexpected(put.error());
       }
       if (put->status == 200) {
+        if (!is_lease(put->body)) {
+          return Unexpected(LockError{false, describe() + ": update answered 200 without a Lease object"});
+        }
         m_current = put->body;
         if (!state.owner.empty() && state.owner != m_owner) {
           return "took over the expired Lease of " + state.owner + " (last renewed " + rfc3339_ms(state.renewed)
@@ -287,14 +302,16 @@ public:
   {
     json lease = m_current;
     const auto now = LockClock::now();
-    const auto acquired = m_current["spec"].value("acquireTime", micro_time(now));
+    // m_current is a Lease (is_lease checked it when it was stored).
+    const json& old_acquired = m_current["spec"]["acquireTime"];
+    const json acquired = old_acquired.is_string() ? old_acquired : json(micro_time(now));
     lease["spec"]["renewTime"] = micro_time(now);
     lease["spec"]["acquireTime"] = acquired;
     auto put = call("PUT", item_path(), lease);
     if (!put) {
       return Unexpected(put.error());
     }
-    if (put->status == 200) {
+    if (put->status == 200 && is_lease(put->body)) {
       m_current = put->body;
       return true;
     }
@@ -302,10 +319,13 @@ public:
       auto got = call("GET", item_path(), nullptr);
       std::string now_held = "gone";
       if (got && got->status == 200) {
-        const LockState s = state_of(got->body);
-        now_held = s.owner.empty() ? "free" : describe_holder(s, now);
+        const auto s = state_of(got->body);
+        now_held = !s ? s.error() : s->owner.empty() ? "free" : describe_holder(*s, now);
       }
       return Unexpected(LockError{true, "lost " + describe() + ": now " + now_held});
+    }
+    if (put->status == 200) {
+      return Unexpected(LockError{false, describe() + ": renew answered 200 without a Lease object"});
     }
     return Unexpected(LockError{false, describe() + ": renew: " + put->message()});
   }
@@ -346,14 +366,42 @@ private:
             {"leaseTransitions", transitions}};
   }
 
-  static LockState state_of(const json& lease)
+  // A Lease object: a JSON object whose spec is an object (the fields are read by state_of).
+  static bool is_lease(const json& lease)
   {
+    return lease.is_object() && lease.contains("spec") && lease["spec"].is_object();
+  }
+
+  // The holder, duration and renewal of a Lease. The API server omits unset fields; a field
+  // that is present with the wrong type is an error, never read as "free".
+  static Expected<LockState, std::string> state_of(const json& lease)
+  {
+    if (!is_lease(lease)) {
+      return Unexpected(std::string("the API server's answer is not a Lease with a spec"));
+    }
+    const json& spec = lease["spec"];
     LockState s;
-    const json spec = lease.value("spec", json::object());
-    s.owner = spec.value("holderIdentity", std::string());
-    s.ttl = milliseconds(spec.value("leaseDurationSeconds", std::int64_t{0}) * 1000);
+    if (const auto it = spec.find("holderIdentity"); it != spec.end() && !it->is_null()) {
+      if (!it->is_string()) {
+        return Unexpected(std::string("spec.holderIdentity is not a string"));
+      }
+      s.owner = it->get<std::string>();
+    }
+    if (const auto it = spec.find("leaseDurationSeconds"); it != spec.end() && !it->is_null()) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > 1'000'000'000) {
+        return Unexpected(std::string("spec.leaseDurationSeconds is not a whole number of seconds"));
+      }
+      s.ttl = milliseconds(it->get<std::int64_t>() * 1000);
+    }
     // No renewTime: treat as renewed long ago (a Lease we cannot date does not block forever).
-    s.renewed = parse_time(spec.value("renewTime", json())).value_or(LockClock::time_point{});
+    s.renewed = LockClock::time_point{};
+    if (const auto it = spec.find("renewTime"); it != spec.end() && !it->is_null()) {
+      const auto t = parse_time(*it);
+      if (!t) {
+        return Unexpected(std::string("spec.renewTime is not an RFC 3339 UTC time"));
+      }
+      s.renewed = *t;
+    }
     return s;
   }
 

@@ -77,6 +77,9 @@ Expected<std::vector<ControlEvent>, std::string> parse_control(std::string_view 
       return Unexpected(where + "needs \"at_unix\" (UNIX seconds)");
     }
     e.at_unix = v["at_unix"].get<double>();
+    if (v.contains("script") && !v["script"].is_string()) {
+      return Unexpected(where + "script must be \"restart\" or \"down\" (a string)");
+    }
     const std::string script = v.value("script", std::string("restart"));
     if (script == "restart") {
       e.script = ControlScript::restart;

@@ -231,16 +231,20 @@ import sys; sys.path.insert(0, sys.argv[1])
 import drain_calls; drain_calls.write_kubeconfig(sys.argv[2], int(sys.argv[3]))' \
   "$BGPWATCH_SOURCE_DIR/tests/e2e" "$K8S_DIR" "$https_port"
 printf 'inventory:\n  kubernetes: {kubeconfig: %s/kubeconfig, site_label: topology.kubernetes.io/region}\n' "$K8S_DIR" >> "$K8S_CONFIG"
-# lease SECONDS_AGO DURATION: someone else's Lease bgpwatch-roll-eqiad, renewed SECONDS_AGO ago.
+# lease SECONDS_AGO DURATION [SPEC_JSON]: someone else's Lease bgpwatch-roll-eqiad, renewed
+# SECONDS_AGO ago; SPEC_JSON's fields replace the spec's.
 lease() {
-  /usr/bin/python3 - "$BGPWATCH_SOURCE_DIR/tests/e2e" "$K8S_DIR" "$https_port" "$1" "$2" <<'PY'
-import sys, time
+  local extra='{}'
+  [ $# -ge 3 ] && extra=$3
+  /usr/bin/python3 - "$BGPWATCH_SOURCE_DIR/tests/e2e" "$K8S_DIR" "$https_port" "$1" "$2" "$extra" <<'PY'
+import json, sys, time
 sys.path.insert(0, sys.argv[1])
 import drain_calls
 work, port, ago, duration = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 path = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases"
 renewed = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(time.time() - ago))
 spec = {"holderIdentity": "root@elsewhere pid 9", "leaseDurationSeconds": duration, "renewTime": renewed}
+spec.update(json.loads(sys.argv[6]))
 code, cur = drain_calls.api_call(work, port, "GET", path + "/bgpwatch-roll-eqiad")
 if code == 404:
     code, _ = drain_calls.api_call(work, port, "POST", path, {"metadata": {"name": "bgpwatch-roll-eqiad"}, "spec": spec})
@@ -254,6 +258,10 @@ CONFIG_SAVED=$CONFIG CONFIG=$K8S_CONFIG
 lease 5 600
 gate_run "a live Lease held by another roll refuses" 2 -- "${ROLL[@]}" --nodes kubernetes1003 -- "$WORK/restart.sh" "{node}"
 gate_expect 'Lease kube-system/bgpwatch-roll-eqiad held by root@elsewhere pid 9 \(renewed .*, expires in [0-9]+s\)'
+# A Lease whose fields have the wrong types is held by someone we cannot name: refuse, never "free".
+lease 700 600 '{"holderIdentity": 9}'
+gate_run "a Lease we cannot read refuses" 2 -- "${ROLL[@]}" --nodes kubernetes1003 -- "$WORK/restart.sh" "{node}"
+gate_expect 'Lease kube-system/bgpwatch-roll-eqiad: spec.holderIdentity is not a string'
 lease 700 600
 : > "$K8S_DIR/calls.jsonl"
 : > "$WORK/cmd.log"

@@ -78,6 +78,9 @@ TEST_CASE("control: parse JSON Lines")
     {"{\"node\": \"a\"}\n", "control line 1: needs \"at_unix\" (UNIX seconds)"},
     {"{\"node\": \"a\", \"at_unix\": 1, \"script\": \"reboot\"}\n",
      "control line 1: script must be \"restart\" or \"down\", not 'reboot'"},
+    // Found by fuzz_sim_control in CI: a number where the script name goes threw type_error.
+    {"{\"node\": \"a\", \"at_unix\": 1, \"script\": 1010}\n",
+     "control line 1: script must be \"restart\" or \"down\" (a string)"},
     {"{\"node\": \"a\", \"at_unix\": 1, \"when\": 2}\n", "control line 1: unknown key 'when'"},
     {"{\"node\": \"a\", \"at_unix\": 1, \"up_after\": -1}\n",
      "control line 1: up_after must be a non-negative number of seconds"},
