@@ -253,29 +253,30 @@ public:
                                 + std::string(kind_name(root)));
     }
     bool have_sites = false;
-    std::set<std::string> seen;
-    for (const auto& kv : root) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, "", seen, key));
-      if (key == "sites") {
+    BGPWATCH_TRY(each_field(root, "", [&](const Field& f) -> Result {
+      if (f.key == "sites") {
         have_sites = true;
-        BGPWATCH_TRY(sites(kv.second, config));
-      } else if (key == "netconf") {
-        BGPWATCH_TRY(netconf(kv.second, config.netconf));
-      } else if (key == "inventory") {
-        BGPWATCH_TRY(inventory(kv.second, config));
-      } else if (key == "collector") {
-        BGPWATCH_TRY(collector(kv.second, config.collector));
-      } else if (key == "collector_client") {
-        BGPWATCH_TRY(collector_client(kv.second, config.collector_client));
-      } else if (key == "routers") {
-        return fail(kv.first, key,
+        return sites(f.value, config);
+      }
+      if (f.key == "netconf") {
+        return netconf(f.value, config.netconf);
+      }
+      if (f.key == "inventory") {
+        return inventory(f.value, config);
+      }
+      if (f.key == "collector") {
+        return collector(f.value, config.collector);
+      }
+      if (f.key == "collector_client") {
+        return collector_client(f.value, config.collector_client);
+      }
+      if (f.key == "routers") {
+        return fail(f.at, f.key,
                     "routers belong to a site: write them under sites.SITE.routers (a router in no site "
                     "serves no node)");
-      } else {
-        return unknown_key(kv.first, "", key, "sites, netconf, inventory, collector, collector_client");
       }
-    }
+      return unknown_key(f.at, "", f.key, "sites, netconf, inventory, collector, collector_client");
+    }));
     if (!have_sites) {
       return fail(root, "sites", "no sites configured");
     }
@@ -300,6 +301,34 @@ private:
     m_key_line = line_of(key_node);
     if (!seen.insert(out).second) {
       return fail(key_node, join(parent, out), "duplicate key");
+    }
+    return {};
+  }
+
+  // One entry of a map being read: its key, the key's node (where an
+  // unknown or duplicate key is reported), its value and its dotted path.
+  struct Field
+  {
+    std::string key;
+    const YAML::Node& at;
+    const YAML::Node& value;
+    std::string path;
+  };
+
+  // Walks a map: anything else is refused, and so are non-scalar and
+  // duplicate keys; then on_field(const Field&) -> Result reads each entry
+  // in order, and its first error is the answer. Every section and every
+  // keyed list (sites, nodes, subnets, domains) is read through here.
+  template <typename OnField>
+  Result each_field(const YAML::Node& node, const std::string& path, OnField&& on_field)
+  {
+    BGPWATCH_TRY(expect_map(node, path));
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      std::string key;
+      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
+      std::string sub = join(path, key);
+      BGPWATCH_TRY(on_field(Field{std::move(key), kv.first, kv.second, std::move(sub)}));
     }
     return {};
   }
@@ -495,35 +524,31 @@ private:
 
   Result router_map(const YAML::Node& node, const std::string& path, RouterConfig& out)
   {
-    std::set<std::string> seen;
     bool have_host = false;
-    for (const auto& kv : node) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
-      const std::string sub = join(path, key);
-      if (key == "name") {
-        BGPWATCH_TRY(string(kv.second, sub, out.name));
+    BGPWATCH_TRY(each_field(node, path, [&](const Field& f) -> Result {
+      if (f.key == "name") {
+        BGPWATCH_TRY(string(f.value, f.path, out.name));
         if (!valid_router_name(out.name)) {
-          return fail(kv.second, sub,
-                      "bad router name '" + out.name + "' (letters, digits and - . _ : only)");
+          return fail(f.value, f.path, "bad router name '" + out.name + "' (letters, digits and - . _ : only)");
         }
-      } else if (key == "host") {
-        BGPWATCH_TRY(string(kv.second, sub, out.host));
+      } else if (f.key == "host") {
+        BGPWATCH_TRY(string(f.value, f.path, out.host));
         if (out.host.front() == '[') {
-          return fail(kv.second, sub, "write the address without [brackets] in the map form");
+          return fail(f.value, f.path, "write the address without [brackets] in the map form");
         }
-        BGPWATCH_TRY(host(kv.second, sub, out.host));
+        BGPWATCH_TRY(host(f.value, f.path, out.host));
         have_host = true;
-      } else if (key == "port") {
+      } else if (f.key == "port") {
         std::string text;
-        BGPWATCH_TRY(string(kv.second, sub, text));
-        BGPWATCH_TRY(port(kv.second, sub, text, out.port));
-      } else if (key == "bgp_addresses") {
-        BGPWATCH_TRY(address_list(kv.second, sub, out.bgp_addresses));
+        BGPWATCH_TRY(string(f.value, f.path, text));
+        BGPWATCH_TRY(port(f.value, f.path, text, out.port));
+      } else if (f.key == "bgp_addresses") {
+        BGPWATCH_TRY(address_list(f.value, f.path, out.bgp_addresses));
       } else {
-        return unknown_key(kv.first, path, key, "name, host, port, bgp_addresses");
+        return unknown_key(f.at, path, f.key, "name, host, port, bgp_addresses");
       }
-    }
+      return {};
+    }));
     if (!have_host) {
       return fail(node, join(path, "host"), "missing (every router needs a host)");
     }
@@ -597,40 +622,32 @@ private:
 
   Result site(const YAML::Node& node, const std::string& path, SiteConfig& out)
   {
-    BGPWATCH_TRY(expect_map(node, path));
-    std::set<std::string> seen;
     bool have_asn = false;
-    for (const auto& kv : node) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
-      const std::string sub = join(path, key);
-      if (key == "asn") {
-        BGPWATCH_TRY(asn(kv.second, sub, out.asn));
+    BGPWATCH_TRY(each_field(node, path, [&](const Field& f) -> Result {
+      if (f.key == "asn") {
         have_asn = true;
-      } else if (key == "routers") {
-        BGPWATCH_TRY(router_list(kv.second, sub, out.routers));
-      } else if (key == "subnets") {
-        BGPWATCH_TRY(expect_map(kv.second, sub));
-        std::set<std::string> seen_subnets;
-        for (const auto& skv : kv.second) {
-          std::string prefix_text;
-          BGPWATCH_TRY(key_of(skv.first, sub, seen_subnets, prefix_text));
-          const std::string ssub = join(sub, prefix_text);
-          auto prefix = bgp::Prefix::parse(prefix_text);
+        return asn(f.value, f.path, out.asn);
+      }
+      if (f.key == "routers") {
+        return router_list(f.value, f.path, out.routers);
+      }
+      if (f.key == "subnets") {
+        return each_field(f.value, f.path, [&](const Field& subnet) -> Result {
+          auto prefix = bgp::Prefix::parse(subnet.key);
           if (!prefix) {
-            return fail(skv.first, ssub, "bad subnet: " + prefix.error());
+            return fail(subnet.at, subnet.path, "bad subnet: " + prefix.error());
           }
           if (prefix->network.family() != bgp::Family::ipv4) {
-            return fail(skv.first, ssub, "subnets are IPv4 prefixes (nodes are matched by their IPv4 address)");
+            return fail(subnet.at, subnet.path, "subnets are IPv4 prefixes (nodes are matched by their IPv4 address)");
           }
           SubnetPeering peering{*prefix, {}};
-          BGPWATCH_TRY(router_list(skv.second, ssub, peering.routers));
+          BGPWATCH_TRY(router_list(subnet.value, subnet.path, peering.routers));
           out.subnets.push_back(std::move(peering));
-        }
-      } else {
-        return unknown_key(kv.first, path, key, "asn, routers, subnets");
+          return {};
+        });
       }
-    }
+      return unknown_key(f.at, path, f.key, "asn, routers, subnets");
+    }));
     if (!have_asn) {
       return fail(node, join(path, "asn"), "missing (the AS the site's nodes use toward the routers)");
     }
@@ -645,123 +662,107 @@ private:
     if (node.IsNull() || (node.IsMap() && node.size() == 0)) {
       return fail(node, "sites", "no sites configured");
     }
-    BGPWATCH_TRY(expect_map(node, "sites"));
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      std::string name;
-      BGPWATCH_TRY(key_of(kv.first, "sites", seen, name));
-      if (!valid_router_name(name)) {
-        return fail(kv.first, join("sites", name), "bad site name '" + name + "'");
+    return each_field(node, "sites", [&](const Field& f) -> Result {
+      if (!valid_router_name(f.key)) {
+        return fail(f.at, f.path, "bad site name '" + f.key + "'");
       }
       SiteConfig s;
-      s.name = name;
-      BGPWATCH_TRY(site(kv.second, join("sites", name), s));
+      s.name = f.key;
+      BGPWATCH_TRY(site(f.value, f.path, s));
       config.sites.push_back(std::move(s));
-    }
-    return {};
+      return {};
+    });
   }
 
   Result netconf(const YAML::Node& node, NetconfConfig& out)
   {
     const std::string path = "netconf";
-    BGPWATCH_TRY(expect_map(node, path));
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
-      const std::string sub = join(path, key);
-      if (key == "username") {
-        BGPWATCH_TRY(string(kv.second, sub, out.username));
-      } else if (key == "private_key") {
+    return each_field(node, path, [&](const Field& f) -> Result {
+      if (f.key == "username") {
+        return string(f.value, f.path, out.username);
+      }
+      if (f.key == "private_key") {
         std::string value;
-        BGPWATCH_TRY(string(kv.second, sub, value));
+        BGPWATCH_TRY(string(f.value, f.path, value));
         out.private_key = value;
-      } else if (key == "known_hosts") {
-        BGPWATCH_TRY(string(kv.second, sub, out.known_hosts));
-      } else if (key == "connect_timeout") {
-        BGPWATCH_TRY(duration(kv.second, sub, out.connect_timeout));
-      } else if (key == "rpc_timeout") {
-        BGPWATCH_TRY(duration(kv.second, sub, out.rpc_timeout));
-      } else if (key == "max_reply_bytes") {
+        return {};
+      }
+      if (f.key == "known_hosts") {
+        return string(f.value, f.path, out.known_hosts);
+      }
+      if (f.key == "connect_timeout") {
+        return duration(f.value, f.path, out.connect_timeout);
+      }
+      if (f.key == "rpc_timeout") {
+        return duration(f.value, f.path, out.rpc_timeout);
+      }
+      if (f.key == "max_reply_bytes") {
         // 1 KiB .. 1 GiB: below that no real summary fits, above it we
         // would rather fail than hold it in memory.
-        BGPWATCH_TRY(unsigned_number(kv.second, sub, 1024, 1ull << 30, "byte count", out.max_reply_bytes));
-      } else {
-        return unknown_key(kv.first, path, key,
-                           "username, private_key, known_hosts, connect_timeout, rpc_timeout, max_reply_bytes");
+        return unsigned_number(f.value, f.path, 1024, 1ull << 30, "byte count", out.max_reply_bytes);
       }
-    }
-    return {};
+      return unknown_key(f.at, path, f.key,
+                         "username, private_key, known_hosts, connect_timeout, rpc_timeout, max_reply_bytes");
+    });
   }
 
   Result static_nodes(const YAML::Node& node, const std::string& path, std::vector<StaticNode>& out)
   {
-    BGPWATCH_TRY(expect_map(node, path));
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
+    return each_field(node, path, [&](const Field& nf) -> Result {
       StaticNode n;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, n.name));
-      const std::string npath = join(path, n.name);
+      n.name = nf.key;
       if (!valid_dns_name(n.name)) {
-        return fail(kv.first, npath, "bad node name '" + n.name + "' (a DNS name, e.g. kubernetes1003.eqiad.wmnet)");
+        return fail(nf.at, nf.path, "bad node name '" + n.name + "' (a DNS name, e.g. kubernetes1003.eqiad.wmnet)");
       }
-      BGPWATCH_TRY(expect_map(kv.second, npath));
-      std::set<std::string> nseen;
       bool have_site = false;
-      for (const auto& nkv : kv.second) {
-        std::string key;
-        BGPWATCH_TRY(key_of(nkv.first, npath, nseen, key));
-        const std::string sub = join(npath, key);
-        if (key == "site") {
-          BGPWATCH_TRY(string(nkv.second, sub, n.site));
+      BGPWATCH_TRY(each_field(nf.value, nf.path, [&](const Field& f) -> Result {
+        if (f.key == "site") {
+          BGPWATCH_TRY(string(f.value, f.path, n.site));
           have_site = true;
-          m_site_refs.push_back({nkv.second, sub, n.site});
-        } else if (key == "addresses") {
-          BGPWATCH_TRY(address_list(nkv.second, sub, n.addresses));
+          m_site_refs.push_back({f.value, f.path, n.site});
+        } else if (f.key == "addresses") {
+          BGPWATCH_TRY(address_list(f.value, f.path, n.addresses));
           if (n.addresses.empty()) {
-            return fail(nkv.second, sub, "node has no addresses");
+            return fail(f.value, f.path, "node has no addresses");
           }
         } else {
-          return unknown_key(nkv.first, npath, key, "site, addresses");
+          return unknown_key(f.at, nf.path, f.key, "site, addresses");
         }
-      }
+        return {};
+      }));
       if (!have_site) {
-        return fail(kv.second, join(npath, "site"), "missing (every node belongs to a site)");
+        return fail(nf.value, join(nf.path, "site"), "missing (every node belongs to a site)");
       }
       if (n.addresses.empty()) {
-        return fail(kv.second, join(npath, "addresses"), "missing (a node needs at least one address)");
+        return fail(nf.value, join(nf.path, "addresses"), "missing (a node needs at least one address)");
       }
       out.push_back(std::move(n));
-    }
-    return {};
+      return {};
+    });
   }
 
   Result kubernetes(const YAML::Node& node, const std::string& path, KubernetesSource& out)
   {
-    BGPWATCH_TRY(expect_map(node, path));
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
-      const std::string sub = join(path, key);
-      if (key == "kubeconfig") {
+    BGPWATCH_TRY(each_field(node, path, [&](const Field& f) -> Result {
+      if (f.key == "kubeconfig") {
         std::string value;
-        BGPWATCH_TRY(string(kv.second, sub, value));
+        BGPWATCH_TRY(string(f.value, f.path, value));
         out.kubeconfig = value;
-      } else if (key == "in_cluster") {
-        BGPWATCH_TRY(boolean(kv.second, sub, out.in_cluster));
-      } else if (key == "site_label") {
-        BGPWATCH_TRY(string(kv.second, sub, out.site_label));
-      } else if (key == "calico_node_selector") {
-        BGPWATCH_TRY(string(kv.second, sub, out.calico_node_selector));
+      } else if (f.key == "in_cluster") {
+        BGPWATCH_TRY(boolean(f.value, f.path, out.in_cluster));
+      } else if (f.key == "site_label") {
+        BGPWATCH_TRY(string(f.value, f.path, out.site_label));
+      } else if (f.key == "calico_node_selector") {
+        BGPWATCH_TRY(string(f.value, f.path, out.calico_node_selector));
         if (auto why = label_selector_error(out.calico_node_selector)) {
-          return fail(kv.second, sub, "bad label selector '" + out.calico_node_selector + "': " + *why
-                                        + " (e.g. k8s-app=calico-node)");
+          return fail(f.value, f.path, "bad label selector '" + out.calico_node_selector + "': " + *why
+                                         + " (e.g. k8s-app=calico-node)");
         }
       } else {
-        return unknown_key(kv.first, path, key, "kubeconfig, in_cluster, site_label, calico_node_selector");
+        return unknown_key(f.at, path, f.key, "kubeconfig, in_cluster, site_label, calico_node_selector");
       }
-    }
+      return {};
+    }));
     if (out.kubeconfig && out.in_cluster) {
       return fail(node, path, "set either kubeconfig or in_cluster: true, not both");
     }
@@ -773,36 +774,27 @@ private:
 
   Result dns(const YAML::Node& node, const std::string& path, DnsSource& out)
   {
-    BGPWATCH_TRY(expect_map(node, path));
-    std::set<std::string> seen;
     bool have_domains = false;
-    for (const auto& kv : node) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
-      const std::string sub = join(path, key);
-      if (key == "domains") {
-        have_domains = true;
-        BGPWATCH_TRY(expect_map(kv.second, sub));
-        if (kv.second.size() == 0) {
-          return fail(kv.second, sub, "no domains");
-        }
-        std::set<std::string> dseen;
-        for (const auto& dkv : kv.second) {
-          std::string suffix;
-          BGPWATCH_TRY(key_of(dkv.first, sub, dseen, suffix));
-          const std::string dsub = join(sub, suffix);
-          if (!valid_dns_name(suffix)) {
-            return fail(dkv.first, dsub, "bad domain '" + suffix + "'");
-          }
-          std::string site_name;
-          BGPWATCH_TRY(string(dkv.second, dsub, site_name));
-          m_site_refs.push_back({dkv.second, dsub, site_name});
-          out.domains.emplace_back(suffix, site_name);
-        }
-      } else {
-        return unknown_key(kv.first, path, key, "domains");
+    BGPWATCH_TRY(each_field(node, path, [&](const Field& f) -> Result {
+      if (f.key != "domains") {
+        return unknown_key(f.at, path, f.key, "domains");
       }
-    }
+      have_domains = true;
+      BGPWATCH_TRY(expect_map(f.value, f.path));
+      if (f.value.size() == 0) {
+        return fail(f.value, f.path, "no domains");
+      }
+      return each_field(f.value, f.path, [&](const Field& d) -> Result {
+        if (!valid_dns_name(d.key)) {
+          return fail(d.at, d.path, "bad domain '" + d.key + "'");
+        }
+        std::string site_name;
+        BGPWATCH_TRY(string(d.value, d.path, site_name));
+        m_site_refs.push_back({d.value, d.path, site_name});
+        out.domains.emplace_back(d.key, site_name);
+        return {};
+      });
+    }));
     if (!have_domains) {
       return fail(node, join(path, "domains"), "missing (FQDN suffix -> site)");
     }
@@ -812,102 +804,83 @@ private:
   Result inventory(const YAML::Node& node, Config& config)
   {
     const std::string path = "inventory";
-    BGPWATCH_TRY(expect_map(node, path));
-    std::set<std::string> seen;
     auto& inv = config.inventory;
-    for (const auto& kv : node) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
-      const std::string sub = join(path, key);
-      if (key == "static") {
-        BGPWATCH_TRY(static_nodes(kv.second, sub, inv.static_nodes));
+    return each_field(node, path, [&](const Field& f) -> Result {
+      if (f.key == "static") {
+        BGPWATCH_TRY(static_nodes(f.value, f.path, inv.static_nodes));
         inv.order.push_back(InventoryKind::static_nodes);
-      } else if (key == "kubernetes") {
+      } else if (f.key == "kubernetes") {
         KubernetesSource k;
         k.site_label = std::string(k_default_site_label);
-        BGPWATCH_TRY(kubernetes(kv.second, sub, k));
+        BGPWATCH_TRY(kubernetes(f.value, f.path, k));
         inv.kubernetes = std::move(k);
         inv.order.push_back(InventoryKind::kubernetes);
-      } else if (key == "dns") {
+      } else if (f.key == "dns") {
         DnsSource d;
-        BGPWATCH_TRY(dns(kv.second, sub, d));
+        BGPWATCH_TRY(dns(f.value, f.path, d));
         inv.dns = std::move(d);
         inv.order.push_back(InventoryKind::dns);
       } else {
-        return unknown_key(kv.first, path, key, "static, kubernetes, dns");
+        return unknown_key(f.at, path, f.key, "static, kubernetes, dns");
       }
-    }
-    return {};
+      return {};
+    });
   }
 
   Result collector(const YAML::Node& node, CollectorConfig& out)
   {
     const std::string path = "collector";
-    BGPWATCH_TRY(expect_map(node, path));
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
-      const std::string sub = join(path, key);
-      if (key == "listen") {
+    return each_field(node, path, [&](const Field& f) -> Result {
+      if (f.key == "listen") {
         std::string text;
-        BGPWATCH_TRY(string(kv.second, sub, text));
-        BGPWATCH_TRY(listen_address(kv.second, sub, text));
+        BGPWATCH_TRY(string(f.value, f.path, text));
+        BGPWATCH_TRY(listen_address(f.value, f.path, text));
         out.listen = text;
-      } else if (key == "interval") {
-        BGPWATCH_TRY(duration(kv.second, sub, out.interval));
-      } else if (key == "tls") {
-        BGPWATCH_TRY(expect_map(kv.second, sub));
+      } else if (f.key == "interval") {
+        BGPWATCH_TRY(duration(f.value, f.path, out.interval));
+      } else if (f.key == "tls") {
         CollectorTls tls;
-        std::set<std::string> tls_seen;
-        for (const auto& t : kv.second) {
-          std::string tkey;
-          BGPWATCH_TRY(key_of(t.first, sub, tls_seen, tkey));
-          if (tkey == "cert") {
-            BGPWATCH_TRY(file_path(t.second, join(sub, tkey), tls.cert));
-          } else if (tkey == "key") {
-            BGPWATCH_TRY(file_path(t.second, join(sub, tkey), tls.key));
-          } else {
-            return unknown_key(t.first, sub, tkey, "cert, key");
+        BGPWATCH_TRY(each_field(f.value, f.path, [&](const Field& t) -> Result {
+          if (t.key == "cert") {
+            return file_path(t.value, t.path, tls.cert);
           }
-        }
+          if (t.key == "key") {
+            return file_path(t.value, t.path, tls.key);
+          }
+          return unknown_key(t.at, f.path, t.key, "cert, key");
+        }));
         if (tls.cert.empty() || tls.key.empty()) {
-          return fail(kv.first, sub, std::string("needs both cert and key (missing ") + (tls.cert.empty() ? "cert" : "key")
-                                       + ")");
+          return fail(f.at, f.path,
+                      std::string("needs both cert and key (missing ") + (tls.cert.empty() ? "cert" : "key") + ")");
         }
         out.tls = std::move(tls);
-      } else if (key == "token_file") {
+      } else if (f.key == "token_file") {
         std::string value;
-        BGPWATCH_TRY(file_path(kv.second, sub, value));
+        BGPWATCH_TRY(file_path(f.value, f.path, value));
         out.token_file = value;
       } else {
-        return unknown_key(kv.first, path, key, "listen, interval, tls, token_file");
+        return unknown_key(f.at, path, f.key, "listen, interval, tls, token_file");
       }
-    }
-    return {};
+      return {};
+    });
   }
 
   Result collector_client(const YAML::Node& node, CollectorClientConfig& out)
   {
     const std::string path = "collector_client";
-    BGPWATCH_TRY(expect_map(node, path));
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      std::string key;
-      BGPWATCH_TRY(key_of(kv.first, path, seen, key));
-      const std::string sub = join(path, key);
+    return each_field(node, path, [&](const Field& f) -> Result {
       std::string value;
-      if (key == "ca") {
-        BGPWATCH_TRY(file_path(kv.second, sub, value));
+      if (f.key == "ca") {
+        BGPWATCH_TRY(file_path(f.value, f.path, value));
         out.ca = value;
-      } else if (key == "token_file") {
-        BGPWATCH_TRY(file_path(kv.second, sub, value));
+      } else if (f.key == "token_file") {
+        BGPWATCH_TRY(file_path(f.value, f.path, value));
         out.token_file = value;
       } else {
-        return unknown_key(kv.first, path, key, "ca, token_file");
+        return unknown_key(f.at, path, f.key, "ca, token_file");
       }
-    }
-    return {};
+      return {};
+    });
   }
 
   // A file the daemon or a client reads later: an absolute path (a
