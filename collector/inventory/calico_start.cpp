@@ -70,19 +70,6 @@ Expected<CalicoStart, std::string> pod_start(const json& pod, std::string_view w
   return Unexpected(std::string(what) + ": " + who + " has no container named calico-node");
 }
 
-std::string http_error(const HttpsResponse& r)
-{
-  std::string text = "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
-  try {
-    const json j = json::parse(r.body);
-    if (j.is_object() && j.contains("message") && j["message"].is_string()) {
-      text += ": " + j["message"].get<std::string>();
-    }
-  } catch (const json::exception&) {
-  }
-  return text;
-}
-
 } // namespace
 
 Expected<CalicoStart, std::string> calico_start_from_pods(std::string_view pod_list_json, std::string_view what)
@@ -131,7 +118,7 @@ Expected<CalicoStart, std::string> calico_node_start(const KubernetesEndpoint& e
     return Unexpected(what + ": " + r.error());
   }
   if (r->status != 200) {
-    return Unexpected(what + ": " + http_error(*r));
+    return Unexpected(what + ": " + kubernetes_http_error(*r));
   }
   return calico_start_from_pods(r->body, what);
 }

@@ -5,6 +5,7 @@
 
 #include "bgp/session.hpp"
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -356,6 +357,16 @@ Expected<KubernetesEndpoint, std::string> in_cluster_endpoint(const std::string&
   out.target.ca_pem = *ca;
   out.origin = server + " (in-cluster service account)";
   return out;
+}
+
+std::string kubernetes_http_error(const HttpsResponse& r)
+{
+  std::string text = "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
+  const auto j = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) {
+    text += ": " + j["message"].get<std::string>(); // a v1 Status; anything else: the status line says enough
+  }
+  return text;
 }
 
 } // namespace bgpwatch::collector

@@ -41,6 +41,11 @@ in_cluster_endpoint(const std::string& service_account_dir = "/var/run/secrets/k
 // and parses. Errors are prefixed "inventory.kubernetes: ".
 Expected<void, std::string> check_kubernetes_local(const KubernetesSource& source);
 
+// An API server's error answer for messages: "HTTP 403 Forbidden: nodes is
+// forbidden: User \"x\" cannot list ...", with the v1 Status message when
+// the body is one.
+std::string kubernetes_http_error(const HttpsResponse& r);
+
 // RFC 4648 base64 (the *-data fields); whitespace is ignored.
 Expected<std::string, std::string> decode_base64(std::string_view text);
 

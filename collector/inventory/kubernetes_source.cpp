@@ -72,22 +72,6 @@ Expected<Node, std::string> node_from_json(const json& j, std::string_view site_
   return node;
 }
 
-// "403 Forbidden: nodes is forbidden: User \"x\" cannot list ..." from a
-// v1 Status body when there is one.
-std::string http_error(const HttpsResponse& r)
-{
-  std::string text = "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
-  try {
-    const json j = json::parse(r.body);
-    if (j.is_object() && j.contains("message") && j["message"].is_string()) {
-      text += ": " + j["message"].get<std::string>();
-    }
-  } catch (const json::exception&) {
-    // Not a Status object; the status line says enough.
-  }
-  return text;
-}
-
 class KubernetesInventory : public InventorySource
 {
 public:
@@ -115,7 +99,7 @@ public:
         return std::vector<Node>{};
       }
       if (r->status != 200) {
-        return Unexpected(origin() + ": " + http_error(*r));
+        return Unexpected(origin() + ": " + kubernetes_http_error(*r));
       }
       auto node = parse_kubernetes_node(r->body, m_site_label);
       if (!node) {
@@ -208,7 +192,7 @@ private:
       return Unexpected(r.error());
     }
     if (r->status != 200) {
-      return Unexpected(origin() + ": " + http_error(*r));
+      return Unexpected(origin() + ": " + kubernetes_http_error(*r));
     }
     m_unusable.clear();
     std::vector<Node> out;
