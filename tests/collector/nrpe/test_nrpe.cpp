@@ -551,6 +551,12 @@ TEST_CASE("nrpe stale routes: stale_budgets from the router's poll and the check
   CHECK_FALSE(left[1].has_value());
   // Spent: nothing.
   CHECK_FALSE(stale_budgets(verdict, obs, polled + std::chrono::seconds(80))[0].has_value());
+  // A slow router: asked 6 s before its answer came in. It measured the
+  // 45 s after it was asked, so the session went down 45 s before the
+  // request at the latest: judged when the answer is in, 120 - 45 - 6 = 69 s.
+  std::vector<bgp::RouterObservation> slow = obs;
+  slow[0].request_sent_at = polled - std::chrono::seconds(6);
+  CHECK(stale_budgets(verdict, slow, polled)[0] == std::optional<std::int64_t>(69));
   // No graceful restart negotiated: the routes went with the session.
   verdict.sessions[0].observed[0].restart_negotiated = std::vector<std::string>{};
   CHECK_FALSE(stale_budgets(verdict, obs, polled)[0].has_value());
