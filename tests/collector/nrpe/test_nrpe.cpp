@@ -596,10 +596,9 @@ TEST_CASE("nrpe stale routes on many routers: the status line keeps its perfdata
                              "routers, the least for 12 s more on lsw1-c2-eqiad | nodes=30;;;0 cordoned=0;;;0 "
                              "established=0;;;0;30 not_ready=0;;0;0;30 unknown=0;;;0;30 min_uptime=Us;;;0 flaps=30c;;;0 "
                              "routes_stale=30;;;0;30 stale_budget=12s;;30:;0 unknown_peers=0;;;0 "));
-  // The most urgent session first in the long output.
-  REQUIRE(lines.size() > 2);
-  CHECK(lines[1] == "kubernetes2018.eqiad.wmnet lsw1-c2-eqiad ipv4 10.64.147.10 Active for 20s, routes kept for 12 s "
-                    "more on lsw1-c2-eqiad, 1 flap");
+  // (The per-router perfdata fills the rest of the line: the sessions are
+  // left to "… and 30 more", as the renderer prefers perfdata.)
+  CHECK(lines.back() == "\u2026 and 30 more");
   // Up to 4 routers are still named one by one, in the check's order.
   CheckInput few = in;
   few.nodes.resize(4);
