@@ -152,7 +152,11 @@ int cmd_nrpe(const GlobalOptions& global, const CommandArgs& args)
 
   Inventory inventory(*config);
   NrpeContext context{*config, inventory, *source, now, deadline,
-                      [&](const std::string& what) { watchdog.waiting_for(what); }};
+                      [&](const std::string& what) { watchdog.waiting_for(what); },
+                      {}};
+  if (!options.now) {
+    context.clock = [] { return bgp::WallClock::now(); }; // --now: judged at --now
+  }
   const CheckResult result = run_nrpe_check(options, context);
   return finish(result);
 }

@@ -233,6 +233,9 @@ void make_labels_unique(std::vector<PerfDatum>& perfdata)
   }
 }
 
+// The summary names each router keeping stale routes up to this many.
+constexpr std::size_t k_summary_stale_routers = 4;
+
 std::string stale_text(std::int64_t left, const std::string& router)
 {
   return "routes kept for " + std::to_string(left) + " s more on " + router;
@@ -436,7 +439,7 @@ CheckResult classify(const CheckInput& input, const Thresholds& thresholds)
       summary += ", " + count_text(total.young) + " up < " + duration_text(*thresholds.warn_uptime);
     }
   }
-  if (!stale_by_router.empty()) {
+  if (!stale_by_router.empty() && stale_by_router.size() <= k_summary_stale_routers) {
     // Routers in the check's order: "routes kept for 75 s more on cr1-eqiad,
     // 80 s more on cr2-eqiad" (the least time left per router).
     std::string kept;
@@ -448,6 +451,19 @@ CheckResult classify(const CheckInput& input, const Thresholds& thresholds)
       kept += kept.empty() ? stale_text(it->second, name) : ", " + std::to_string(it->second) + " s more on " + name;
     }
     summary += ", " + kept;
+  } else if (!stale_by_router.empty()) {
+    // More routers (a site restarting at once behind its ToRs): the count
+    // and the most urgent, so the status line and its perfdata still fit
+    // NRPE v2's 1024 bytes; the long output has every session.
+    std::string least;
+    for (const auto& name : router_order) {
+      const auto it = stale_by_router.find(name);
+      if (it != stale_by_router.end() && (least.empty() || it->second < stale_by_router[least])) {
+        least = name;
+      }
+    }
+    summary += ", routes kept on " + count_text(stale_by_router.size()) + " routers, the least for "
+               + std::to_string(stale_by_router[least]) + " s more on " + least;
   }
   if (!input.unknown_peers.empty()) {
     summary += ", " + plural(input.unknown_peers.size(), "unknown peer", "unknown peers");

@@ -49,7 +49,7 @@ std::vector<std::optional<std::int64_t>> stale_budgets(const bgp::Verdict& verdi
     const auto o = std::find_if(observations.begin(), observations.end(),
                                 [&](const bgp::RouterObservation& r) { return r.router == v.expected.router; });
     if (s != nullptr && o != observations.end() && o->readable && v.reason == bgp::Reason::not_established) {
-      if (const auto expire = bgp::stale_routes_expire_at(*s, o->polled_at)) {
+      if (const auto expire = bgp::stale_routes_expire_at(*s, o->request_sent_at.value_or(o->polled_at))) {
         if (const auto n = bgp::stale_seconds_left(*expire, now); n > 0) {
           left = n;
         }
@@ -177,6 +177,8 @@ CheckResult run_nrpe_check(const NrpeOptions& options, NrpeContext& ctx)
   }
   input.routers = statuses(observations);
 
+  // Judged after the poll, not at its start (NrpeContext::clock).
+  const bgp::WallClock::time_point now = ctx.clock ? std::max(ctx.now, ctx.clock()) : ctx.now;
   bgp::GateOptions gate;
   gate.min_uptime = options.min_uptime;
   if (options.collector) {
@@ -185,8 +187,8 @@ CheckResult run_nrpe_check(const NrpeOptions& options, NrpeContext& ctx)
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     NodeVerdict nv;
     nv.node = nodes[i].name;
-    nv.verdict = bgp::evaluate(expected[i], observations, ctx.now, gate);
-    nv.stale_seconds_left = stale_budgets(nv.verdict, observations, ctx.now);
+    nv.verdict = bgp::evaluate(expected[i], observations, now, gate);
+    nv.stale_seconds_left = stale_budgets(nv.verdict, observations, now);
     input.nodes.push_back(std::move(nv));
   }
   if (site != nullptr) {

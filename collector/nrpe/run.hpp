@@ -21,17 +21,25 @@ struct NrpeContext
   const Config& config;
   Inventory& inventory;
   StateSource& source;
-  bgp::WallClock::time_point now;   // uptimes are judged at this instant
+  bgp::WallClock::time_point now;   // the run's start (or --now): what the sources are told
   SteadyClock::time_point deadline; // the whole run's -t deadline
   // Told what the run is about to wait for (the watchdog's message).
   std::function<void(const std::string&)> waiting_for = [](const std::string&) {};
+  // The verdict's clock, read once after the poll (as the gate does): a
+  // router that took 6 s to answer is neither "data from the future"
+  // (clock skew) nor judged to have 6 s more of its stale-route budget
+  // than it has. Empty: the verdict is judged at `now` (--now, tests).
+  std::function<bgp::WallClock::time_point()> clock;
 };
 
 Thresholds thresholds_from(const NrpeOptions& options);
 
 // Per verdict.sessions: the whole seconds left at `now` of a down
 // (not_established) session's stale routes on its router (graceful
-// restart, bgp::stale_routes_expire_at from its router's poll), or empty.
+// restart, bgp::stale_routes_expire_at), or empty. The time down is counted
+// from when the request was sent (request_sent_at, else polled_at): the
+// router measured it after that, so a slow reply can only shorten the
+// budget, never lengthen it.
 std::vector<std::optional<std::int64_t>> stale_budgets(const bgp::Verdict& verdict,
                                                        const std::vector<bgp::RouterObservation>& observations,
                                                        bgp::WallClock::time_point now);

@@ -551,7 +551,59 @@ TEST_CASE("nrpe stale routes: stale_budgets from the router's poll and the check
   CHECK_FALSE(left[1].has_value());
   // Spent: nothing.
   CHECK_FALSE(stale_budgets(verdict, obs, polled + std::chrono::seconds(80))[0].has_value());
+  // A slow router: asked 6 s before its answer came in. It measured the
+  // 45 s after it was asked, so the session went down 45 s before the
+  // request at the latest: judged when the answer is in, 120 - 45 - 6 = 69 s.
+  std::vector<bgp::RouterObservation> slow = obs;
+  slow[0].request_sent_at = polled - std::chrono::seconds(6);
+  CHECK(stale_budgets(verdict, slow, polled)[0] == std::optional<std::int64_t>(69));
   // No graceful restart negotiated: the routes went with the session.
   verdict.sessions[0].observed[0].restart_negotiated = std::vector<std::string>{};
   CHECK_FALSE(stale_budgets(verdict, obs, polled)[0].has_value());
+}
+
+TEST_CASE("nrpe stale routes on many routers: the status line keeps its perfdata within NRPE v2's 1024 bytes")
+{
+  // A site whose 30 ToR routers all keep a node's routes stale (the whole
+  // site restarting calico-node at once, the 2021-09-29 incident): the
+  // summary may not grow with the routers until the perfdata, the budget
+  // among it, no longer fits the NRPE v2 packet.
+  CheckInput in;
+  in.mode = CheckMode::site;
+  in.target = "eqiad";
+  std::string routers;
+  for (int i = 0; i < 30; ++i) {
+    const std::string router = "lsw1-" + std::string(1, static_cast<char>('a' + i / 8)) + std::to_string(1 + i % 8) + "-eqiad";
+    in.routers.push_back({router, true, ""});
+    const std::string node = "kubernetes" + std::to_string(2001 + i) + ".eqiad.wmnet";
+    const std::string address = "10.64." + std::to_string(130 + i) + ".10";
+    NodeVerdict nv;
+    nv.node = node;
+    nv.verdict.sessions = {make({router.c_str(), address.c_str(), Readiness::not_ready, Reason::not_established,
+                                 SessionState::active, 20, 1},
+                                node.c_str())};
+    nv.stale_seconds_left = {i == 17 ? 12 : 100 + i};
+    in.nodes.push_back(std::move(nv));
+  }
+  const auto r = classify(in, Thresholds{});
+  CHECK(r.state == PluginState::critical);
+  const auto out = render_plugin_output(r, {});
+  CHECK(out.size() <= RenderOptions::k_nrpe_v2_max_bytes);
+  const auto lines = lines_of(out);
+  REQUIRE(!lines.empty());
+  CAPTURE(lines[0]);
+  CHECK(lines[0].starts_with("BGPWATCH CRITICAL - site eqiad: 30 nodes, 0/30 sessions established, routes kept on 30 "
+                             "routers, the least for 12 s more on lsw1-c2-eqiad | nodes=30;;;0 cordoned=0;;;0 "
+                             "established=0;;;0;30 not_ready=0;;0;0;30 unknown=0;;;0;30 min_uptime=Us;;;0 flaps=30c;;;0 "
+                             "routes_stale=30;;;0;30 stale_budget=12s;;30:;0 unknown_peers=0;;;0 "));
+  // (The per-router perfdata fills the rest of the line: the sessions are
+  // left to "… and 30 more", as the renderer prefers perfdata.)
+  CHECK(lines.back() == "\u2026 and 30 more");
+  // Up to 4 routers are still named one by one, in the check's order.
+  CheckInput few = in;
+  few.nodes.resize(4);
+  few.routers.resize(4);
+  CHECK(classify(few, Thresholds{}).summary
+        == "site eqiad: 4 nodes, 0/4 sessions established, routes kept for 100 s more on lsw1-a1-eqiad, 101 s more on "
+           "lsw1-a2-eqiad, 102 s more on lsw1-a3-eqiad, 103 s more on lsw1-a4-eqiad");
 }
