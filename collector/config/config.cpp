@@ -776,24 +776,24 @@ private:
   {
     bool have_domains = false;
     BGPWATCH_TRY(each_field(node, path, [&](const Field& f) -> Result {
-      if (f.key != "domains") {
-        return unknown_key(f.at, path, f.key, "domains");
-      }
-      have_domains = true;
-      BGPWATCH_TRY(expect_map(f.value, f.path));
-      if (f.value.size() == 0) {
-        return fail(f.value, f.path, "no domains");
-      }
-      return each_field(f.value, f.path, [&](const Field& d) -> Result {
-        if (!valid_dns_name(d.key)) {
-          return fail(d.at, d.path, "bad domain '" + d.key + "'");
+      if (f.key == "domains") {
+        have_domains = true;
+        BGPWATCH_TRY(expect_map(f.value, f.path));
+        if (f.value.size() == 0) {
+          return fail(f.value, f.path, "no domains");
         }
-        std::string site_name;
-        BGPWATCH_TRY(string(d.value, d.path, site_name));
-        m_site_refs.push_back({d.value, d.path, site_name});
-        out.domains.emplace_back(d.key, site_name);
-        return {};
-      });
+        return each_field(f.value, f.path, [&](const Field& d) -> Result {
+          if (!valid_dns_name(d.key)) {
+            return fail(d.at, d.path, "bad domain '" + d.key + "'");
+          }
+          std::string site_name;
+          BGPWATCH_TRY(string(d.value, d.path, site_name));
+          m_site_refs.push_back({d.value, d.path, site_name});
+          out.domains.emplace_back(d.key, site_name);
+          return {};
+        });
+      }
+      return unknown_key(f.at, path, f.key, "domains");
     }));
     if (!have_domains) {
       return fail(node, join(path, "domains"), "missing (FQDN suffix -> site)");
