@@ -515,17 +515,31 @@ private:
     return true;
   }
 
-  bool counter(const Tag& tag, std::string_view what, std::optional<std::uint64_t>& out)
+  bool counter(const Tag& tag, std::optional<std::uint64_t>& out)
   {
     std::string_view text;
     if (!leaf(tag, text)) {
       return false;
     }
-    auto value = junos::parse_counter(trim_space(text), what);
-    if (!value) {
+    return digits(trim_space(text), out);
+  }
+
+  // junos::parse_counter's accepted set (one or more ASCII digits, at most
+  // 2^64 - 1) without its Expected and error text: anything else falls
+  // back, and the DOM path words the error. 10 counters per peer.
+  static bool digits(std::string_view text, std::optional<std::uint64_t>& out) noexcept
+  {
+    if (text.empty()) {
       return false;
     }
-    out = *value;
+    std::uint64_t value = 0;
+    for (const char c : text) {
+      const auto d = static_cast<unsigned>(static_cast<unsigned char>(c)) - '0';
+      if (d > 9 || __builtin_mul_overflow(value, 10u, &value) || __builtin_add_overflow(value, d, &value)) {
+        return false;
+      }
+    }
+    out = value;
     return true;
   }
 
@@ -593,13 +607,13 @@ private:
         return true;
       }
       if (name == "group-count") {
-        return counter(child, name, summary.groups);
+        return counter(child, summary.groups);
       }
       if (name == "peer-count") {
-        return counter(child, name, summary.peers);
+        return counter(child, summary.peers);
       }
       if (name == "down-peer-count") {
-        return counter(child, name, summary.down_peers);
+        return counter(child, summary.down_peers);
       }
       if (name == "bgp-rib") {
         // The first <name> child, wherever it is.
@@ -674,16 +688,16 @@ private:
         return elapsed(c, d, s.uptime_seconds);
       }
       if (name == "flap-count") {
-        return counter(c, name, s.flaps);
+        return counter(c, s.flaps);
       }
       if (name == "input-messages") {
-        return counter(c, name, s.input_messages);
+        return counter(c, s.input_messages);
       }
       if (name == "output-messages") {
-        return counter(c, name, s.output_messages);
+        return counter(c, s.output_messages);
       }
       if (name == "route-queue-count") {
-        return counter(c, name, s.output_queue);
+        return counter(c, s.output_queue);
       }
       if (name == "description") {
         if (!leaf(c, text)) {
@@ -712,8 +726,9 @@ private:
           return false;
         }
       }
-      auto value = junos::parse_counter(trim_space(tag.seconds), "elapsed-time seconds");
-      if (!value || *value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      std::optional<std::uint64_t> value;
+      if (!digits(trim_space(tag.seconds), value)
+          || *value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         return false;
       }
       out = static_cast<std::int64_t>(*value);
@@ -741,19 +756,19 @@ private:
         return text_field(c, rib.name);
       }
       if (name == "active-prefix-count") {
-        return counter(c, name, rib.active);
+        return counter(c, rib.active);
       }
       if (name == "received-prefix-count") {
-        return counter(c, name, rib.received);
+        return counter(c, rib.received);
       }
       if (name == "accepted-prefix-count") {
-        return counter(c, name, rib.accepted);
+        return counter(c, rib.accepted);
       }
       if (name == "suppressed-prefix-count") {
-        return counter(c, name, rib.suppressed);
+        return counter(c, rib.suppressed);
       }
       if (name == "damped-prefix-count") {
-        return counter(c, name, rib.damped);
+        return counter(c, rib.damped);
       }
       return skip(c, d);
     });
