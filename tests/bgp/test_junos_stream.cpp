@@ -191,6 +191,25 @@ TEST_CASE("junos stream: empty replies")
   CHECK(s.sessions[0].description == "");
 }
 
+TEST_CASE("junos stream: counters at the 64-bit edge; seconds past int64 fall back")
+{
+  const auto s = streamed(info("<bgp-peer><peer-address>10.0.0.1</peer-address><peer-state>Active</peer-state>"
+                               "<output-messages> 18446744073709551615 </output-messages>"
+                               "<flap-count>007</flap-count>"
+                               "<elapsed-time seconds=\"9223372036854775807\">x</elapsed-time></bgp-peer>"));
+  CHECK(s.sessions[0].output_messages == 18446744073709551615u);
+  CHECK(s.sessions[0].flaps == 7u);
+  CHECK(s.sessions[0].uptime_seconds == 9223372036854775807);
+  falls_back(info("<bgp-peer><peer-address>10.0.0.1</peer-address><peer-state>Active</peer-state>"
+                  "<output-messages>18446744073709551616</output-messages></bgp-peer>"));
+  falls_back(info("<bgp-peer><peer-address>10.0.0.1</peer-address><peer-state>Active</peer-state>"
+                  "<elapsed-time seconds=\"9223372036854775808\">1</elapsed-time></bgp-peer>"));
+  falls_back(info("<bgp-peer><peer-address>10.0.0.1</peer-address><peer-state>Active</peer-state>"
+                  "<flap-count>-1</flap-count></bgp-peer>"));
+  falls_back(info("<bgp-peer><peer-address>10.0.0.1</peer-address><peer-state>Active</peer-state>"
+                  "<flap-count></flap-count></bgp-peer>"));
+}
+
 TEST_CASE("junos stream: what it cannot prove it reads alike goes to the DOM path")
 {
   // CDATA: the DOM path reads it; this reader does not.
