@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,14 @@ Expected<Summary, ParseError> parse_junos_xml(std::string_view xml);
 // parse_junos_xml, but errors carry no line or column (the text they would
 // be counted in has been rewritten).
 Expected<Summary, ParseError> parse_junos_xml_inplace(std::string& xml);
+
+// The same reply read in one pass without a DOM (junos_stream.cpp): the
+// Summary parse_junos_xml would return, or nullopt when this reader cannot
+// show it reads the input exactly as parse_junos_xml does: any error (the
+// DOM path words it, with its line), <rpc-error>, <output>, CDATA, DTD,
+// processing instructions, malformed or unusual markup. Callers fall back
+// to parse_junos_xml (or _inplace) on nullopt; never to a guess.
+std::optional<Summary> parse_junos_xml_stream(std::string_view xml);
 
 // `show bgp summary` text, with or without prompt, command echo and header;
 // also a paste filtered with `| match` (peer lines only). Any line that is

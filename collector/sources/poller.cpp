@@ -119,11 +119,19 @@ Expected<bgp::Summary, std::string> with_router(Expected<bgp::Summary, bgp::Pars
 
 Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, const std::string& router_name)
 {
+  if (auto streamed = bgp::parse_junos_xml_stream(reply)) {
+    return with_router(std::move(*streamed), router_name);
+  }
   return with_router(bgp::parse_junos_xml(reply), router_name);
 }
 
 Expected<bgp::Summary, std::string> parse_router_reply_inplace(std::string& reply, const std::string& router_name)
 {
+  // The streaming reader first (no DOM, no copy); the in-place DOM parse
+  // only for what it leaves to it (errors, <rpc-error>, unusual markup).
+  if (auto streamed = bgp::parse_junos_xml_stream(reply)) {
+    return with_router(std::move(*streamed), router_name);
+  }
   return with_router(bgp::parse_junos_xml_inplace(reply), router_name);
 }
 

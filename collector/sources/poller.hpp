@@ -45,8 +45,8 @@ struct Backoff
 // Pure (jitter in [0,1] given): the delay before attempt number failures+1.
 std::chrono::milliseconds backoff_delay(const Backoff& backoff, unsigned failures, double jitter);
 
-// The one place a router's reply becomes sessions (bgp::parse_junos_xml),
-// with router set to `router_name`.
+// The one place a router's reply becomes sessions (bgp::parse_junos_xml_stream,
+// falling back to bgp::parse_junos_xml), with router set to `router_name`.
 Expected<bgp::Summary, std::string> parse_router_reply(std::string_view reply, const std::string& router_name);
 // The same in the reply's own bytes (bgp::parse_junos_xml_inplace: no copy
 // of each reply, errors without a line); `reply` is overwritten.

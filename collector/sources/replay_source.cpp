@@ -29,7 +29,13 @@ Expected<ParsedInput, std::string> parse_saved_reply(const std::string& path, st
   Expected<bgp::Summary, bgp::ParseError> parsed = bgp::Summary{};
   switch (out.format) {
   case bgp::InputFormat::junos_xml:
-    parsed = bgp::parse_junos_xml(content);
+    // The streaming reader when it can vouch for its answer, else the DOM
+    // path (which also words every error).
+    if (auto streamed = bgp::parse_junos_xml_stream(content)) {
+      parsed = std::move(*streamed);
+    } else {
+      parsed = bgp::parse_junos_xml(content);
+    }
     break;
   case bgp::InputFormat::junos_text:
     parsed = bgp::parse_junos_text(content);

@@ -63,13 +63,16 @@ def new_session():
     return {"router": None, "site": None, "instance": None, "address": None, "family": None, "peer_as": None,
             "state": None, "uptime_seconds": None, "flaps": None, "input_messages": None,
             "output_messages": None, "output_queue": None, "description": None, "node": None, "ribs": [],
-            "source": "router",
+            "source": "replay",  # a saved reply read from a file (docs/json.md)
             # The neighbor-detail keys (issue 14): bgpwatch writes them, null
             # for a summary reply; so must a baseline that gives its answer.
             "last_state": None, "last_error": None, "peer_flags": None, "options": None,
             "restart_time_received": None, "stale_route_time": None, "restart_negotiated": None,
             "end_of_rib_received": None, "end_of_rib_sent": None, "restart_flags_received": None,
-            "stale_routes_expire_at": None}
+            "stale_routes_expire_at": None,
+            # Source-specific keys bgpwatch writes for every session (null
+            # for a Junos summary).
+            "protocol": None, "local_address": None, "local_as": None}
 
 
 def finish(out, reply_tables):
