@@ -27,7 +27,11 @@
 #     1.6.8 sends End-of-RIB ~0.1 s after its routes, too quick for a gate
 #     poll to see, so the node's egress is slowed to $SLOW_RATE with tc tbf
 #     for this step (a slow link: End-of-RIB then follows Established by
-#     seconds, whatever the CPU load);
+#     about a second, whatever the CPU load). 512 bit/s made it seconds, but
+#     one CI run under load then saw node1's IPv4 session stay Active for
+#     the whole 110 s wait (BIRD and FRR reconnecting through a queue that
+#     held up to 60 s of old segments); at 2048 bit/s the step takes ~6 s
+#     instead of ~27 s and the window is still seen (9 polls in one run);
 #  4. clean stop (SIGTERM: BIRD sends Cease): FRR drops the routes at once,
 #     no restart time, no stale_routes_expire_at; last error Cease.
 # Causality only, no wall-clock thresholds (CI runs it on a loaded 2-core
@@ -53,7 +57,7 @@ WORK=$BWLAB_DIR/e2e
 mkdir -p "$WORK"
 BG_PIDS=()
 GR_TIME=${GR_TIME:-120}
-SLOW_RATE=${SLOW_RATE:-512bit}
+SLOW_RATE=${SLOW_RATE:-2048bit}
 
 . "$SRC/tests/lib/sshd.sh"
 . "$SRC/tests/lib/lab_mirror.sh"
@@ -202,7 +206,17 @@ ip netns exec "$BWLAB_NODE1_NS" tc qdisc replace dev eth0 root tbf rate "$SLOW_R
 "$LAB" start-node 1 || fail "start-node"
 wait "$GATE_PID"; rc=$?
 ip netns exec "$BWLAB_NODE1_NS" tc qdisc del dev eth0 root || fail "tc qdisc del"
-[ $rc = 0 ] || fail "gate after BIRD came back: exit $rc ($(tail -2 "$LOG"; cat "$LOG.err"))"
+if [ $rc != 0 ]; then
+  # What each side said, for the next person (one CI run saw node1's IPv4
+  # session stay Active for the whole wait while IPv6 came back).
+  echo "--- diagnostics: node1's BIRD and FRR after the failed wait"
+  for fam in bird bird6; do
+    echo "$fam: $(cat "$BWLAB_DIR/node1/$fam.pid" 2>/dev/null) $(tail -5 "$BWLAB_DIR/node1/$fam.out" 2>/dev/null)"
+    "$LAB" birdc 1 "$fam" 'show protocols all' 2>&1 | head -40
+  done
+  "$LAB" vtysh "show bgp neighbors $N4" "show bgp neighbors $N6" 2>&1 | head -80
+  fail "gate after BIRD came back: exit $rc ($(tail -2 "$LOG"; cat "$LOG.err"))"
+fi
 routes=$(frr_routes)
 echo "FRR ipv4 table once the gate opened: $routes"
 [ "$routes" = "10.67.128.0/26:fresh 10.67.128.64/26:fresh" ] || fail "gate open but FRR routes are '$routes'"
