@@ -27,6 +27,7 @@ using junos::trim;
 
 using junos_xml::attribute_local;
 using junos_xml::element_text;
+using junos_xml::find_root;
 using junos_xml::for_each_element;
 using junos_xml::local_name;
 
@@ -77,26 +78,13 @@ public:
       return Unexpected(ParseError{ParseErrc::syntax, line_of(offset), 0,
                                    std::string("not well-formed XML: ") + result.description()});
     }
-    pugi::xml_node root;
-    for (auto child = m_doc.first_child(); child; child = child.next_sibling()) {
-      if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-        const auto text = trim(child.value());
-        if (!text.empty() && text != "]]>]]>") { // RFC 6242 §4.3 end-of-message marker
-          return Unexpected(error_at(child, ParseErrc::syntax, "text outside the root element"));
-        }
-        continue;
-      }
-      if (child.type() != pugi::node_element) {
-        continue;
-      }
-      if (root) {
-        return Unexpected(error_at(child, ParseErrc::syntax, "second root element <" + std::string(child.name()) + ">"));
-      }
-      root = child;
+    const auto found_root = find_root(m_doc, [this](const pugi::xml_node& node, ParseErrc code, std::string detail) {
+      return error_at(node, code, std::move(detail));
+    });
+    if (!found_root) {
+      return Unexpected(found_root.error());
     }
-    if (!root) {
-      return Unexpected(ParseError{ParseErrc::syntax, 1, 0, "no XML element in input"});
-    }
+    const pugi::xml_node root = *found_root;
     const auto name = local_name(root.name());
     Summary summary;
     if (name == "bgp-information") {

@@ -25,6 +25,7 @@ using junos::trim;
 
 using junos_xml::attribute_local;
 using junos_xml::element_text;
+using junos_xml::find_root;
 using junos_xml::for_each_element;
 using junos_xml::local_name;
 using junos_xml::trim;
@@ -73,36 +74,20 @@ public:
       return Unexpected(error_at(ParseErrc::syntax, static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
                                  std::string("not well-formed XML: ") + result.description()));
     }
-    pugi::xml_node root;
-    for (auto child = m_doc.first_child(); child; child = child.next_sibling()) {
-      if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-        // RFC 6242 §4.3: NETCONF 1.0 ends each message with ]]>]]>; a
-        // saved raw reply may keep it.
-        const auto text = trim(child.value());
-        if (!text.empty() && text != "]]>]]>") {
-          // Point at the text itself, not at the whitespace before it.
-          const auto start = child.offset_debug();
-          const std::string_view value(child.value());
-          const auto lead = value.find_first_not_of(" \t\r\n");
-          if (start >= 0) {
-            return Unexpected(error_at(ParseErrc::syntax, static_cast<std::size_t>(start) + lead,
-                                       "text outside the root element"));
-          }
-          return Unexpected(error_at(child, ParseErrc::syntax, "text outside the root element"));
-        }
-        continue;
+    const auto found_root = find_root(m_doc, [this](const pugi::xml_node& node, ParseErrc code, std::string detail) {
+      // Text: point at the text itself, not at the whitespace before it.
+      const auto start = node.offset_debug();
+      if ((node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) && start >= 0) {
+        const auto lead = std::string_view(node.value()).find_first_not_of(" \t\r\n");
+        return error_at(code, static_cast<std::size_t>(start) + (lead == std::string_view::npos ? 0 : lead),
+                        std::move(detail));
       }
-      if (child.type() != pugi::node_element) {
-        continue;
-      }
-      if (root) {
-        return Unexpected(error_at(child, ParseErrc::syntax, "second root element <" + std::string(child.name()) + ">"));
-      }
-      root = child;
+      return error_at(node, code, std::move(detail));
+    });
+    if (!found_root) {
+      return Unexpected(found_root.error());
     }
-    if (!root) {
-      return Unexpected(ParseError{ParseErrc::syntax, 1, 0, "no XML element in input"});
-    }
+    const pugi::xml_node root = *found_root;
     const auto name = local_name(root.name());
     if (name == "bgp-information") {
       return read_bgp_information(root);

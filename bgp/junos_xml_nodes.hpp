@@ -88,4 +88,36 @@ struct RpcErrorText
 };
 RpcErrorText read_rpc_error(const pugi::xml_node& node);
 
+// The document's one root element (parsed with parse_fragment, so that what
+// lies outside it can be refused: a pasted prompt line, a truncated log
+// line). Text outside it is an error, except whitespace and RFC 6242 §4.3's
+// ]]>]]> end-of-message marker, which a saved NETCONF 1.0 reply may keep; so
+// are a second root element and none at all. error_at(node, code, detail)
+// -> ParseError places the error (the parser's own notion of lines).
+template <class ErrorAt>
+Expected<pugi::xml_node, ParseError> find_root(const pugi::xml_document& doc, ErrorAt&& error_at)
+{
+  pugi::xml_node root;
+  for (auto child = doc.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+      const auto text = trim(child.value());
+      if (!text.empty() && text != "]]>]]>") {
+        return Unexpected(error_at(child, ParseErrc::syntax, "text outside the root element"));
+      }
+      continue;
+    }
+    if (child.type() != pugi::node_element) {
+      continue;
+    }
+    if (root) {
+      return Unexpected(error_at(child, ParseErrc::syntax, "second root element <" + std::string(child.name()) + ">"));
+    }
+    root = child;
+  }
+  if (!root) {
+    return Unexpected(ParseError{ParseErrc::syntax, 1, 0, "no XML element in input"});
+  }
+  return root;
+}
+
 } // namespace bgpwatch::bgp::junos_xml
