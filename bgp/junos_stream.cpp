@@ -237,34 +237,32 @@ private:
     return true;
   }
 
+  // At a name (is_symbol bytes): past it; the whole name, and in `local`
+  // the part after its last ':'.
+  std::string_view scan_name(std::string_view& local) noexcept
+  {
+    const char* name = m_p;
+    const char* local_start = m_p;
+    while (m_p < m_end && is_symbol(*m_p)) {
+      if (*m_p == ':') {
+        local_start = m_p + 1;
+      }
+      ++m_p;
+    }
+    local = std::string_view(local_start, static_cast<std::size_t>(m_p - local_start));
+    return std::string_view(name, static_cast<std::size_t>(m_p - name));
+  }
+
   // At '<' followed by a start symbol: reads the whole start tag.
   bool start_tag(Tag& tag) noexcept
   {
     ++m_p;
-    const char* name = m_p;
-    const char* local = m_p;
-    while (m_p < m_end && is_symbol(*m_p)) {
-      if (*m_p == ':') {
-        local = m_p + 1;
-      }
-      ++m_p;
-    }
-    tag.name = std::string_view(name, static_cast<std::size_t>(m_p - name));
-    tag.local = std::string_view(local, static_cast<std::size_t>(m_p - local));
-    if (m_p == m_end) {
-      return false;
-    }
-    if (*m_p == '>') {
-      ++m_p;
-      return true;
-    }
-    if (*m_p == '/') {
-      return close_empty(tag);
-    }
-    if (!is_space(*m_p)) {
-      return false;
-    }
+    tag.name = scan_name(tag.local);
     for (;;) {
+      // After the name or an attribute's value: '>', "/>", or, after a
+      // space (pugixml wants one: a name straight after a value is an
+      // error), the next attribute.
+      const char* before = m_p;
       skip_space();
       if (m_p == m_end) {
         return false;
@@ -276,17 +274,11 @@ private:
       if (*m_p == '/') {
         return close_empty(tag);
       }
-      if (!is_start_symbol(*m_p)) {
+      if (m_p == before || !is_start_symbol(*m_p)) {
         return false;
       }
-      const char* attr_local = m_p;
-      while (m_p < m_end && is_symbol(*m_p)) {
-        if (*m_p == ':') {
-          attr_local = m_p + 1;
-        }
-        ++m_p;
-      }
-      const std::string_view attr_name(attr_local, static_cast<std::size_t>(m_p - attr_local));
+      std::string_view attr_name;
+      scan_name(attr_name);
       skip_space();
       if (m_p == m_end || *m_p != '=') {
         return false;
@@ -306,11 +298,6 @@ private:
       if (attr_name == "seconds" && !tag.has_seconds) {
         tag.has_seconds = true;
         tag.seconds = value;
-      }
-      // pugixml wants a space, '/' or '>' after a value (a name straight
-      // after it is an error).
-      if (m_p == m_end || is_start_symbol(*m_p)) {
-        return false;
       }
     }
   }
