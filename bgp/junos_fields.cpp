@@ -163,6 +163,17 @@ std::optional<std::string> peer_instance(const std::vector<RibCounts>& ribs,
   return common;
 }
 
+void merge_block(Summary& into, Summary&& block, bool& first)
+{
+  if (first) {
+    into.groups = block.groups;
+    into.peers = block.peers;
+    into.down_peers = block.down_peers;
+    first = false;
+  }
+  merge_sessions(into.sessions, std::move(block.sessions));
+}
+
 void merge_sessions(std::vector<Session>& into, std::vector<Session>&& from)
 {
   if (into.empty()) {

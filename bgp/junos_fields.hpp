@@ -60,4 +60,8 @@ std::optional<std::string> peer_instance(const std::vector<RibCounts>& ribs,
 // (the first routing engine listed wins).
 void merge_sessions(std::vector<Session>& into, std::vector<Session>&& from);
 
+// One more <bgp-information> block into `into`: the first block's header
+// counters (`first`, then cleared), every block's sessions by merge_sessions.
+void merge_block(Summary& into, Summary&& block, bool& first);
+
 } // namespace bgpwatch::bgp::junos

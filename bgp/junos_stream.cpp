@@ -554,13 +554,7 @@ private:
         if (!read_bgp_information(child, block)) {
           return false;
         }
-        if (first) {
-          merged.groups = block.groups;
-          merged.peers = block.peers;
-          merged.down_peers = block.down_peers;
-          first = false;
-        }
-        junos::merge_sessions(merged.sessions, std::move(block.sessions));
+        junos::merge_block(merged, std::move(block), first);
         return true;
       }
       if (name == "rpc-error" || name == "output" || name == "multi-routing-engine-results"

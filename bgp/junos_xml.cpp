@@ -174,15 +174,7 @@ private:
     }
     Summary merged;
     bool first = true;
-    const auto add = [&](Summary&& s) {
-      if (first) {
-        merged.groups = s.groups;
-        merged.peers = s.peers;
-        merged.down_peers = s.down_peers;
-        first = false;
-      }
-      junos::merge_sessions(merged.sessions, std::move(s.sessions));
-    };
+    const auto add = [&](Summary&& s) { junos::merge_block(merged, std::move(s), first); };
     for (const auto& block : blocks) {
       Summary s;
       BGPWATCH_TRY_ASSIGN(s, read_bgp_information(block));
