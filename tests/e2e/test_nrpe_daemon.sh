@@ -9,16 +9,15 @@ set -uo pipefail
 BGPWATCH=${BGPWATCH:?}
 CHECK=$(dirname "$(readlink -f "$BGPWATCH")")/check_bgpwatch
 F=${BGPWATCH_FIXTURES:?}/nrpe
-NRPE=/usr/sbin/nrpe
+. "${BGPWATCH_SOURCE_DIR:?}/tests/lib/nrpe.sh"
 CHECK_NRPE=/usr/lib/nagios/plugins/check_nrpe
 [ -x "$NRPE" ] || { echo "SKIP: $NRPE missing (nagios-nrpe-server)"; exit 77; }
 [ -x "$CHECK_NRPE" ] || { echo "SKIP: $CHECK_NRPE missing (nagios-nrpe-plugin)"; exit 77; }
 
 work=$(mktemp -d /tmp/bgpwatch-nrpe.XXXXXX)
 chmod 755 "$work"
-pid=
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+  if [ -n "$NRPE_PID" ]; then kill "$NRPE_PID" 2>/dev/null; wait "$NRPE_PID" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -57,13 +56,7 @@ command[bgp_site]=$C --site eqiad --replay cr1-eqiad=$work/cr1-unknown-peer.xml 
 command[bgp_big]=$CHECK --config $work/big.yaml --site eqiad --replay cr1-eqiad=$work/big.xml
 command[bgp_usage]=$CHECK --node
 CFG
-"$NRPE" -c "$work/nrpe.cfg" -f > "$work/nrpe.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { echo "FAIL: nrpe exited"; cat "$work/nrpe.log"; exit 1; }
-  sleep 0.05
-done
+nrpe_start "$work/nrpe.cfg" "$work/nrpe.log" "$port" 100
 
 fail=0
 # compare NAME [check_nrpe options]: check_nrpe's stdout and exit == the

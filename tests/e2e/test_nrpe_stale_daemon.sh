@@ -26,8 +26,8 @@ set -uo pipefail
 BGPWATCH=${BGPWATCH:?}
 CHECK=$(dirname "$(readlink -f "$BGPWATCH")")/check_bgpwatch
 SRC=${BGPWATCH_SOURCE_DIR:?}
-NRPE=/usr/sbin/nrpe
 CHECK_NRPE=/usr/lib/nagios/plugins/check_nrpe
+. "$SRC/tests/lib/nrpe.sh"
 . "$SRC/tests/lib/sshd.sh"
 sshd_require_root
 [ -x "$NRPE" ] || { echo "SKIP: $NRPE missing (nagios-nrpe-server)"; exit 77; }
@@ -38,9 +38,8 @@ SLOW=$SRC/fixtures/scenarios/nrpe-stale-slow.json
 
 work=$(mktemp -d /tmp/bgpwatch-nrpe-stale.XXXXXX)
 chmod 755 "$work"
-nrpe_pid=
 cleanup() {
-  if [ -n "$nrpe_pid" ]; then kill "$nrpe_pid" 2>/dev/null; wait "$nrpe_pid" 2>/dev/null; fi
+  if [ -n "$NRPE_PID" ]; then kill "$NRPE_PID" 2>/dev/null; wait "$NRPE_PID" 2>/dev/null; fi
   sshd_cleanup
   rm -rf "$work"
 }
@@ -120,13 +119,7 @@ command[stale_big]=$C/big.yaml --site eqiad
 command[stale_big_long]=$C/big.yaml --site eqiad --long
 command[stale_slow]=$C/slow.yaml --node kubernetes1003
 CFG
-"$NRPE" -c "$work/nrpe.cfg" -f > "$work/nrpe.log" 2>&1 &
-nrpe_pid=$!
-for _ in $(seq 1 200); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  kill -0 "$nrpe_pid" 2>/dev/null || { echo "FAIL: nrpe exited"; cat "$work/nrpe.log"; exit 1; }
-  sleep 0.05
-done
+nrpe_start "$work/nrpe.cfg" "$work/nrpe.log" "$port" 200
 
 fail=0
 S4=10.64.32.23 S6=2620:0:861:103:10:64:32:23
